@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Installs a real Docker engine (dockerd + BuildKit, buildx, containerd, runc), QEMU user
+# emulation, a registry server and cosign from Debian's packages into a private prefix, then
+# starts the shared engine and the loopback base-image registry. Idempotent: a second run with
+# everything in place only checks that the services answer.
+#
+# Trixie packages are fetched with a private source list and unpacked (never installed) so the
+# system's apt sources and libc stay as they are.
+set -euo pipefail
+
+PREFIX=${GRADER_ENGINE_PREFIX:-/opt/bk-grader}
+STATE=${GRADER_ENGINE_STATE:-/var/lib/bk-grader}
+MIRROR_PORT=${GRADER_MIRROR_PORT:-5000}
+log() { printf '[provision %5ss] %s\n' "$SECONDS" "$*"; }
+die() { printf 'provision: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it installs Debian packages and starts dockerd)"
+command -v apt-get >/dev/null || die "needs a Debian or Ubuntu machine with apt-get"
+mkdir -p "$PREFIX" "$STATE"
+
+# --- 1. bookworm packages installed the ordinary way ------------------------------------------
+need_apt=()
+for p in runc iptables qemu-user-static binfmt-support docker-registry busybox-static jq; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_apt+=("$p")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "apt-get install ${need_apt[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+# The Debian registry package starts a system service on :5000; ours is managed here instead.
+if systemctl is-active docker-registry >/dev/null 2>&1; then systemctl stop docker-registry || true; fi
+pkill -f '^/usr/bin/docker-registry serve /etc/docker/registry' 2>/dev/null || true
+
+# --- 2. trixie packages, unpacked into $PREFIX --------------------------------------------------
+if [ ! -x "$PREFIX/usr/sbin/dockerd" ] || [ ! -x "$PREFIX/usr/libexec/docker/cli-plugins/docker-buildx" ] \
+   || [ ! -x "$PREFIX/usr/bin/cosign" ] || [ ! -d "$PREFIX/go-arm64/usr/lib" ] || [ ! -d "$PREFIX/go-amd64/usr/lib" ] \
+   || [ ! -f "$PREFIX/busybox-arm64/bin/busybox" ]; then
+  TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+  mirror=$(sed -n 's/^URIs: //p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+  [ -n "$mirror" ] || mirror=$(awk '/^deb / && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+  echo "deb $mirror trixie main" > "$TMP/trixie.list"
+  echo "deb $mirror bookworm main" > "$TMP/bookworm.list"
+  mkdir -p "$TMP/lt/partial" "$TMP/lb/partial" "$TMP/debs" "$TMP/arm"
+  T=(-o Dir::Etc::sourcelist="$TMP/trixie.list" -o Dir::Etc::sourceparts=- -o APT::Sandbox::User=root -o Dir::State::Lists="$TMP/lt" -o APT::Architectures::=amd64 -o APT::Architectures::=arm64)
+  B=(-o Dir::Etc::sourcelist="$TMP/bookworm.list" -o Dir::Etc::sourceparts=- -o APT::Sandbox::User=root -o Dir::State::Lists="$TMP/lb" -o APT::Architectures::=amd64 -o APT::Architectures::=arm64)
+  log "reading trixie and bookworm package lists (private, not added to the system)"
+  apt-get "${T[@]}" update -qq >/dev/null
+  apt-get "${B[@]}" update -qq >/dev/null
+  log "downloading dockerd, buildx, containerd, tini, cosign, Go toolchains, arm64 busybox"
+  (cd "$TMP/debs" && apt-get "${T[@]}" download -qq docker.io docker-buildx containerd tini cosign golang-1.24-go golang-1.24-src >/dev/null)
+  (cd "$TMP/arm" && apt-get "${T[@]}" download -qq golang-1.24-go:arm64 >/dev/null)
+  (cd "$TMP/arm" && apt-get "${B[@]}" download -qq busybox-static:arm64 >/dev/null)
+  for f in "$TMP"/debs/*.deb; do dpkg -x "$f" "$PREFIX"; done
+  # The Go toolchains become the stand-in golang image, one root per platform; the sources
+  # package is architecture-independent and shared by both.
+  for a in amd64 arm64; do rm -rf "$PREFIX/go-$a"; mkdir -p "$PREFIX/go-$a"; done
+  dpkg -x "$TMP"/debs/golang-1.24-go_*.deb "$PREFIX/go-amd64"
+  dpkg -x "$TMP"/arm/golang-1.24-go_*arm64.deb "$PREFIX/go-arm64"
+  for a in amd64 arm64; do dpkg -x "$TMP"/debs/golang-1.24-src_*.deb "$PREFIX/go-$a"; done
+  rm -rf "$PREFIX/busybox-arm64"; mkdir -p "$PREFIX/busybox-arm64"
+  dpkg -x "$TMP"/arm/busybox-static_*arm64.deb "$PREFIX/busybox-arm64"
+  rm -rf "$TMP"; trap - EXIT
+fi
+
+# docker finds CLI plugins in ~/.docker/cli-plugins; link buildx there for the docker client.
+mkdir -p "${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins"
+ln -sf "$PREFIX/usr/libexec/docker/cli-plugins/docker-buildx" "${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-buildx"
+for b in dockerd containerd containerd-shim-runc-v2 docker-proxy docker-init cosign; do
+  src=$(ls "$PREFIX"/usr/sbin/$b "$PREFIX"/usr/bin/$b 2>/dev/null | head -1 || true)
+  [ -n "$src" ] && ln -sf "$src" "/usr/local/bin/$b"
+done
+[ -e /usr/local/bin/docker-init ] || ln -sf "$PREFIX/usr/bin/tini-static" /usr/local/bin/docker-init 2>/dev/null || true
+
+# --- 3. QEMU binfmt for arm64 ------------------------------------------------------------------
+if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+  mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+fi
+if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+  update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || update-binfmts --import qemu-aarch64 >/dev/null 2>&1 || true
+fi
+[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || log "warning: qemu-aarch64 binfmt not registered; arm64 RUN steps will fail"
+
+# --- 4. the base-image registry (Docker Hub mirror on loopback) --------------------------------
+mkdir -p "$STATE/registry"
+cat > "$STATE/registry.yml" <<YML
+version: 0.1
+log: { level: error, accesslog: { disabled: true } }
+storage: { filesystem: { rootdirectory: $STATE/registry }, delete: { enabled: true } }
+http: { addr: 127.0.0.1:$MIRROR_PORT }
+YML
+if ! curl -fsS "http://127.0.0.1:$MIRROR_PORT/v2/" >/dev/null 2>&1; then
+  log "starting base-image registry on 127.0.0.1:$MIRROR_PORT"
+  setsid nohup docker-registry serve "$STATE/registry.yml" >"$STATE/registry.log" 2>&1 </dev/null &
+  for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$MIRROR_PORT/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+curl -fsS "http://127.0.0.1:$MIRROR_PORT/v2/" >/dev/null || die "registry did not start; see $STATE/registry.log"
+
+# --- 5. the shared engine (seeding, plain `docker` use) ----------------------------------------
+E="$STATE/engine"; mkdir -p "$E"
+cat > "$E/daemon.json" <<JSON
+{ "features": { "containerd-snapshotter": true },
+  "data-root": "$E/data", "exec-root": "$E/exec", "pidfile": "$E/docker.pid",
+  "hosts": ["unix:///var/run/docker.sock"],
+  "bridge": "none", "iptables": false, "ip6tables": false,
+  "registry-mirrors": ["http://127.0.0.1:$MIRROR_PORT"], "insecure-registries": ["127.0.0.1:$MIRROR_PORT"] }
+JSON
+if ! docker version >/dev/null 2>&1; then
+  log "starting dockerd (shared engine on /var/run/docker.sock)"
+  PATH="$PREFIX/usr/sbin:$PREFIX/usr/bin:$PATH" setsid nohup dockerd --config-file "$E/daemon.json" >"$E/dockerd.log" 2>&1 </dev/null &
+  for _ in $(seq 100); do docker version >/dev/null 2>&1 && break; sleep 0.2; done
+fi
+docker version >/dev/null 2>&1 || die "dockerd did not answer; see $E/dockerd.log"
+docker buildx version >/dev/null || die "docker buildx is missing"
+
+# --- 6. stand-in base images -------------------------------------------------------------------
+bash "$(dirname "$0")/seed-images.sh"
+log "engine ready: $(docker version -f 'dockerd {{.Server.Version}}'), $(docker buildx version | cut -d' ' -f1-2)"

@@ -1,0 +1,36 @@
+import { defineConfig } from "vitest/config";
+
+// Three projects so one command serves both audiences: `submission` grades the learner's
+// attempted exercises (run it alone with `npm run test:mine`), `unit` needs no daemon,
+// `integration` drives the real engine.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "submission",
+          include: ["harness/submission/*.sub.test.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
+        test: {
+          name: "unit",
+          include: ["harness/**/*.test.ts", "graders/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/*.sub.test.ts", "node_modules/**"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["harness/**/*.int.test.ts", "graders/**/*.int.test.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
