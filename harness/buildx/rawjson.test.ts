@@ -1,0 +1,47 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseRawJson, splitJsonStream } from "./rawjson.ts";
+import { dockerfileSteps, failingStep, foldSteps, workSteps } from "./build-step.ts";
+
+const testdata = (name: string): string => readFileSync(new URL(`./testdata/${name}`, import.meta.url), "utf8");
+
+describe("rawjson stream", () => {
+  it("splits concatenated pretty-printed objects and keeps the trailing CLI text", () => {
+    const { values, rest } = splitJsonStream('{"a":1}\n{\n "b": "}{\\"" }\nERROR: boom\n');
+    expect(values).toEqual([{ a: 1 }, { b: '}{"' }]);
+    expect(rest.trim()).toBe("ERROR: boom");
+  });
+
+  it("stops at a truncated object instead of throwing", () => {
+    const parsed = parseRawJson('{"vertexes":[{"digest":"d1","name":"x"}]}\n{"vertexes":[');
+    expect(parsed.events).toHaveLength(1);
+    expect(parsed.trailer).toBe('{"vertexes":[');
+  });
+
+  it("folds a captured two-platform cold build into named, staged steps", () => {
+    const steps = foldSteps(parseRawJson(testdata("cold.rawjson")));
+    const run = steps.find((s) => s.name === "[linux/arm64 base 2/2] RUN echo hello > /a && uname -m");
+    expect(run).toMatchObject({ stage: "base", platform: "linux/arm64", instruction: "RUN", index: 2, cached: false });
+    expect(run?.log).toContain("aarch64");
+    expect(run?.durationMs).toBeGreaterThan(0);
+    const docker = dockerfileSteps(steps);
+    expect(docker.map((s) => s.platform).filter((p) => p === "linux/amd64")).toHaveLength(4);
+    // FROM of an image already in the store is reported cached; the learner's steps are not.
+    expect(workSteps(steps).every((s) => !s.cached)).toBe(true);
+  });
+
+  it("marks the steps a warm rebuild took from cache", () => {
+    const steps = workSteps(foldSteps(parseRawJson(testdata("warm.rawjson"))));
+    const cached = steps.filter((s) => s.cached).map((s) => `${s.platform} ${s.stage} ${s.instruction}`);
+    expect(cached.sort()).toEqual(["linux/amd64 base RUN", "linux/arm64 base RUN"]);
+    expect(steps.filter((s) => s.instruction === "COPY").every((s) => !s.cached)).toBe(true);
+  });
+
+  it("names the step that failed, not the ones cancelled after it", () => {
+    const parsed = parseRawJson(testdata("failed-network.rawjson"));
+    const failed = failingStep(foldSteps(parsed));
+    expect(failed?.text).toBe("RUN echo hello > /a && uname -m");
+    expect(failed?.error).toContain("network bridge not found");
+    expect(parsed.trailer).toContain("ERROR: failed to solve");
+  });
+});
