@@ -84,6 +84,10 @@ function endOfValue(text: string, start: number): number {
 
 export function parseRawJson(text: string): RawJsonParse {
   const { values, rest } = splitJsonStream(text);
+  return { events: toSolveStatuses(values), trailer: rest.trim() };
+}
+
+export function toSolveStatuses(values: readonly unknown[]): SolveStatus[] {
   const events: SolveStatus[] = [];
   for (const value of values) {
     if (!isRecord(value)) continue;
@@ -94,7 +98,7 @@ export function parseRawJson(text: string): RawJsonParse {
       warnings: arrayOf(value["warnings"]).filter(isWarning),
     });
   }
-  return { events, trailer: rest.trim() };
+  return events;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -32,12 +32,12 @@ export async function exec(file: string, args: readonly string[], options: ExecO
   const command = [file, ...args].join(" ");
   const started = performance.now();
   const child = execa(file, args, {
-    cwd: options.cwd,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+    ...(options.signal !== undefined ? { cancelSignal: options.signal } : {}),
     env: options.env ?? baseEnv(),
     extendEnv: false,
-    input: options.input,
-    timeout: options.timeoutMs,
-    cancelSignal: options.signal,
     reject: false,
     stripFinalNewline: false,
     // A timed-out build must not leave its children behind.

@@ -1,0 +1,170 @@
+import { readFile, writeFile, mkdtemp } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { exec } from "../exec/exec.ts";
+import { lastLines } from "../exec/exec-error.ts";
+import { errorMessage } from "../errors.ts";
+import type { Buildx } from "./buildx.ts";
+import { parseRawJson, splitJsonStream, toSolveStatuses, type SolveStatus } from "./rawjson.ts";
+import { foldSteps, failingStep, type BuildStep } from "./build-step.ts";
+import { parseBuildMetadata, type BuildMetadata } from "./build-metadata.ts";
+import { stripSyntaxDirective } from "./syntax-directive.ts";
+
+export interface SecretSpec {
+  readonly id: string;
+  /** A file with the secret's value. */
+  readonly src?: string;
+  /** An environment variable (set in `secretEnv`) holding the value. */
+  readonly env?: string;
+}
+
+export interface BuildRequest {
+  readonly label: string;
+  readonly context: string;
+  readonly dockerfile?: string;
+  readonly platforms?: readonly string[];
+  readonly tags?: readonly string[];
+  readonly target?: string;
+  readonly output: "load" | "push" | "cacheonly" | { readonly type: "oci"; readonly dest: string };
+  /** RUN steps' network: none unless the exercise needs a package registry. */
+  readonly network: "none" | "host";
+  readonly secrets?: readonly SecretSpec[];
+  readonly secretEnv?: Readonly<Record<string, string>>;
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  readonly cacheFrom?: readonly string[];
+  readonly cacheTo?: readonly string[];
+  readonly noCache?: boolean;
+  /** Provenance attestation, e.g. "mode=max"; off unless asked for. */
+  readonly provenance?: string;
+  readonly timeoutMs: number;
+  readonly onStep?: (step: { name: string; state: "started" | "done" | "cached" | "error" }) => void;
+}
+
+export interface BuildFailure {
+  readonly message: string;
+  /** The Dockerfile step that failed, as BuildKit names it. */
+  readonly step: string | undefined;
+  readonly logTail: string;
+  readonly timedOut: boolean;
+}
+
+export interface BuildResult {
+  readonly label: string;
+  readonly ok: boolean;
+  readonly durationMs: number;
+  readonly steps: readonly BuildStep[];
+  readonly metadata: BuildMetadata;
+  readonly failure: BuildFailure | undefined;
+  /** Set when the `# syntax=` line was set aside for the built-in frontend. */
+  readonly frontendNote: string | undefined;
+}
+
+/** `docker buildx build` with rawjson progress; a failed build is a result, not an exception. */
+export class BuildCommand {
+  private readonly buildx: Buildx;
+  constructor(buildx: Buildx) {
+    this.buildx = buildx;
+  }
+
+  async run(request: BuildRequest): Promise<BuildResult> {
+    const work = await mkdtemp(join(this.buildx.environment.workDir, "build-"));
+    const metadataFile = join(work, "metadata.json");
+    const dockerfilePath = resolve(request.context, request.dockerfile ?? "Dockerfile");
+    const { path: dockerfile, note } = await this.prepareDockerfile(dockerfilePath, work);
+    const args = ["build", "--progress=rawjson", "--metadata-file", metadataFile, "-f", dockerfile, "--network", request.network];
+    for (const p of request.platforms ?? []) args.push("--platform", p);
+    for (const t of request.tags ?? []) args.push("-t", t);
+    if (request.target) args.push("--target", request.target);
+    const output = request.output;
+    if (output === "load") args.push("--load");
+    else if (output === "push") args.push("--push");
+    else if (output !== "cacheonly") args.push("--output", `type=oci,dest=${output.dest}`);
+    for (const s of request.secrets ?? []) args.push("--secret", [`id=${s.id}`, ...(s.src ? [`src=${s.src}`] : []), ...(s.env ? [`env=${s.env}`] : [])].join(","));
+    for (const [k, v] of Object.entries(request.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
+    for (const c of request.cacheFrom ?? []) args.push("--cache-from", c);
+    for (const c of request.cacheTo ?? []) args.push("--cache-to", c);
+    if (request.noCache) args.push("--no-cache");
+    args.push(`--provenance=${request.provenance ?? "false"}`);
+    args.push(request.context);
+
+    const progress = request.onStep ? progressReporter(request.onStep) : undefined;
+    const started = performance.now();
+    let stderr = "";
+    let timedOut = false;
+    let execMessage: string | undefined;
+    try {
+      const result = await this.buildx.buildx(args, {
+        timeoutMs: request.timeoutMs,
+        reject: false,
+        ...(progress ? { onStderr: progress } : {}),
+        ...(request.secretEnv ? { extraEnv: request.secretEnv } : {}),
+      });
+      stderr = result.stderr;
+      timedOut = result.timedOut;
+      if (result.exitCode !== 0) execMessage = lastLines(parseRawJson(stderr).trailer || result.stderr, 3);
+    } catch (error) {
+      execMessage = errorMessage(error);
+    }
+    const durationMs = performance.now() - started;
+    const parsed = parseRawJson(stderr);
+    const steps = foldSteps(parsed);
+    const metadata = parseBuildMetadata(await readFile(metadataFile, "utf8").catch(() => ""));
+    const ok = execMessage === undefined && !timedOut;
+    let failure: BuildFailure | undefined;
+    if (!ok) {
+      const failed = failingStep(steps);
+      failure = {
+        message: timedOut
+          ? `the build did not finish within ${Math.round(request.timeoutMs / 1000)}s and was stopped`
+          : (failed?.error ?? execMessage ?? "the build failed"),
+        step: failed?.name,
+        logTail: lastLines(failed?.log ?? parsed.trailer, 15),
+        timedOut,
+      };
+    }
+    return { label: request.label, ok, durationMs, steps, metadata, failure, frontendNote: note };
+  }
+
+  /** Sets aside an unpullable `# syntax=` frontend (GRADER_FRONTEND=pull keeps it). */
+  private async prepareDockerfile(path: string, work: string): Promise<{ path: string; note: string | undefined }> {
+    if (process.env["GRADER_FRONTEND"] === "pull") return { path, note: undefined };
+    const text = await readFile(path, "utf8").catch(() => undefined);
+    if (text === undefined) return { path, note: undefined };
+    const edit = stripSyntaxDirective(text);
+    if (!edit.removed) return { path, note: undefined };
+    if (process.env["GRADER_FRONTEND"] !== "builtin" && (await frontendPullable(this.buildx, edit.removed))) return { path, note: undefined };
+    const copy = join(work, "Dockerfile");
+    await writeFile(copy, edit.text);
+    return { path: copy, note: `the frontend image ${edit.removed} could not be pulled; built with the engine's built-in Dockerfile frontend` };
+  }
+}
+
+const pullable = new Map<string, Promise<boolean>>();
+function frontendPullable(buildx: Buildx, image: string): Promise<boolean> {
+  let known = pullable.get(image);
+  if (!known) {
+    known = exec("docker", ["buildx", "imagetools", "inspect", image], { env: buildx.environment.env, reject: false, timeoutMs: 8000 }).then((r) => r.exitCode === 0);
+    pullable.set(image, known);
+  }
+  return known;
+}
+
+/** Turns the rawjson stream into step events as it arrives. */
+function progressReporter(onStep: NonNullable<BuildRequest["onStep"]>): (chunk: string) => void {
+  let buffer = "";
+  const events: SolveStatus[] = [];
+  const seen = new Map<string, string>();
+  return (chunk) => {
+    buffer += chunk;
+    const { values, rest } = splitJsonStream(buffer);
+    buffer = rest;
+    if (values.length === 0) return;
+    events.push(...toSolveStatuses(values));
+    for (const step of foldSteps({ events, trailer: "" })) {
+      const state = step.error ? "error" : step.cached ? "cached" : step.completed ? "done" : step.started ? "started" : undefined;
+      if (state && seen.get(step.digest) !== state) {
+        seen.set(step.digest, state);
+        onStep({ name: step.name, state });
+      }
+    }
+  };
+}

@@ -1,0 +1,25 @@
+/** The drivers a grading run can build on. */
+export type DriverKind = "private-engine" | "docker-container" | "remote";
+
+/**
+ * What a grading run builds with: an isolated builder that no other run shares, and the
+ * environment the docker CLI needs to reach it. Created for one run, disposed after it.
+ */
+export interface BuildEnvironment {
+  readonly id: string;
+  readonly driver: DriverKind;
+  /** Complete environment for docker/buildx calls: no host secrets, only what reaches the builder. */
+  readonly env: Readonly<Record<string, string>>;
+  /** `--builder` value, when the builder is not the endpoint's default one. */
+  readonly builder: string | undefined;
+  /** The Docker API endpoint images can be loaded into and containers run on. */
+  readonly dockerHost: string;
+  /** Whether `--load` puts images where dockerode on `dockerHost` sees them. */
+  readonly loadsImages: boolean;
+  /** Scratch space for this run; removed with it. */
+  readonly workDir: string;
+  /** How long setting it up took, for the report. */
+  readonly setupMs: number;
+  /** Removes builder, engine, caches and scratch space. Safe to call twice. */
+  dispose(): Promise<void>;
+}

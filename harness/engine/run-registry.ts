@@ -1,0 +1,64 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnDaemon } from "../exec/daemon.ts";
+import { EngineUnavailableError, GraderError } from "../errors.ts";
+import { registerCleanup } from "./cleanup-registry.ts";
+import { findExecutable } from "./host-tools.ts";
+
+/** A private OCI registry on loopback that lives only for one grading run. */
+export interface RunRegistry {
+  /** host:port, e.g. 127.0.0.1:41234 */
+  readonly host: string;
+  dispose(): Promise<void>;
+}
+
+export async function startRunRegistry(): Promise<RunRegistry> {
+  const binary = findExecutable("docker-registry") ?? findExecutable("registry");
+  if (!binary) throw new EngineUnavailableError("no registry server (docker-registry) was found for the run's private registry");
+  const dir = await mkdtemp(join(tmpdir(), "bkg-reg-"));
+  const port = await freePort();
+  const host = `127.0.0.1:${port}`;
+  await writeFile(
+    join(dir, "config.yml"),
+    [
+      "version: 0.1",
+      "log: { level: error, accesslog: { disabled: true } }",
+      `storage: { filesystem: { rootdirectory: ${join(dir, "data")} }, delete: { enabled: true } }`,
+      `http: { addr: ${host} }`,
+      "",
+    ].join("\n"),
+  );
+  const daemon = spawnDaemon(binary, ["serve", join(dir, "config.yml")], { env: { PATH: "/usr/bin:/bin" }, logFile: join(dir, "registry.log") });
+  let disposed = false;
+  const dispose = async (): Promise<void> => {
+    if (disposed) return;
+    disposed = true;
+    unregister();
+    await daemon.stop(5000);
+    await rm(dir, { recursive: true, force: true });
+  };
+  const unregister = registerCleanup(`registry ${host}`, dispose);
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false);
+    if (ok) return { host, dispose };
+    if (daemon.hasExited()) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await dispose();
+  throw new GraderError("ENGINE_START_FAILED", `the run's registry did not start on ${host}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
