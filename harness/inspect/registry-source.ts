@@ -1,0 +1,64 @@
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { RegistryError } from "../errors.ts";
+import { parseManifestDocument } from "./image-index.ts";
+import type { ImageSource } from "./image-source.ts";
+import type { ImageReference } from "./image-reference.ts";
+import { MEDIA } from "./oci-types.ts";
+
+const ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(", ");
+
+/**
+ * One repository of a registry, read over the OCI distribution API. Anonymous and plain HTTP for
+ * loopback registries (the run's own and the mirror); `fetch` is injectable for tests.
+ */
+export class RegistrySource implements ImageSource {
+  readonly description: string;
+  private readonly base: string;
+  private readonly fetch: typeof fetch;
+
+  constructor(image: ImageReference, options: { fetch?: typeof fetch; insecure?: boolean } = {}) {
+    const loopback = /^(127\.|localhost|\[::1\])/.test(image.registry);
+    const scheme = options.insecure ?? loopback ? "http" : "https";
+    this.base = `${scheme}://${image.registry}/v2/${image.repository}`;
+    this.description = `${image.registry}/${image.repository}`;
+    this.fetch = options.fetch ?? fetch;
+  }
+
+  async manifest(reference: string): Promise<{ document: ReturnType<typeof parseManifestDocument>; digest: string; text: string }> {
+    const response = await this.get(`/manifests/${reference}`, { Accept: ACCEPT });
+    const text = await response.text();
+    const digest = response.headers.get("docker-content-digest") ?? `sha256:${createHash("sha256").update(text).digest("hex")}`;
+    try {
+      return { document: parseManifestDocument(text, response.headers.get("content-type") ?? undefined), digest, text };
+    } catch (error) {
+      throw new RegistryError(`${this.description}:${reference} is not a manifest or index`, { cause: error });
+    }
+  }
+
+  async blob(digest: string): Promise<Readable> {
+    const response = await this.get(`/blobs/${digest}`, {});
+    if (!response.body) throw new RegistryError(`blob ${digest} of ${this.description} has no body`);
+    return Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  }
+
+  async json(digest: string): Promise<unknown> {
+    const response = await this.get(`/blobs/${digest}`, {});
+    return response.json();
+  }
+
+  private async get(path: string, headers: Record<string, string>): Promise<Response> {
+    let response: Response;
+    try {
+      response = await this.fetch(`${this.base}${path}`, { headers, redirect: "follow" });
+    } catch (error) {
+      throw new RegistryError(`cannot reach ${this.base}${path}`, { cause: error });
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new RegistryError(`${this.description}: GET ${path} answered ${response.status}`, { status: response.status });
+    }
+    return response;
+  }
+}
