@@ -1,0 +1,57 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { GraderError } from "../errors.ts";
+
+/** An exercise as its `exercise.json` declares it (content lives in `exercises/<id>/`). */
+export interface Exercise {
+  readonly id: string;
+  readonly title: string;
+  /** Which grader in `graders/` scores it. */
+  readonly grader: string;
+  /** Files the learner is expected to change, relative to the workspace. */
+  readonly learnerFiles: readonly string[];
+  /** sha256 of each learner file as handed out: unchanged files mean "not attempted". */
+  readonly handout: Readonly<Record<string, string>>;
+  /** RUN steps' network: "host" only when the exercise installs from a package registry. */
+  readonly network: "none" | "host";
+  readonly platforms: readonly string[];
+  readonly buildTimeoutSeconds: number;
+  /** Absolute paths. */
+  readonly dir: string;
+  readonly workspace: string;
+}
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const EXERCISES_DIR = join(REPO_ROOT, "exercises");
+
+export async function listExercises(root = EXERCISES_DIR): Promise<Exercise[]> {
+  const entries = await readdir(root, { withFileTypes: true });
+  const ids = entries.filter((e) => e.isDirectory() && /^\d\d-/.test(e.name)).map((e) => e.name).sort();
+  return Promise.all(ids.map((id) => loadExercise(id, root)));
+}
+
+export async function loadExercise(id: string, root = EXERCISES_DIR): Promise<Exercise> {
+  const dir = join(root, id);
+  const text = await readFile(join(dir, "exercise.json"), "utf8").catch(() => undefined);
+  if (text === undefined) {
+    const known = await readdir(root).catch(() => []);
+    throw new GraderError("UNKNOWN_EXERCISE", `there is no exercise "${id}"`, { hint: `Known exercises: ${known.filter((k) => /^\d\d-/.test(k)).join(", ") || "none"} (grade --list)` });
+  }
+  const raw = JSON.parse(text) as Partial<Exercise>;
+  if (raw.id !== id || typeof raw.title !== "string" || typeof raw.grader !== "string" || !Array.isArray(raw.learnerFiles)) {
+    throw new GraderError("INVALID_SUBMISSION", `exercises/${id}/exercise.json is incomplete (id, title, grader, learnerFiles are required)`);
+  }
+  return {
+    id,
+    title: raw.title,
+    grader: raw.grader,
+    learnerFiles: raw.learnerFiles,
+    handout: raw.handout ?? {},
+    network: raw.network === "host" ? "host" : "none",
+    platforms: raw.platforms ?? ["linux/amd64"],
+    buildTimeoutSeconds: raw.buildTimeoutSeconds ?? 300,
+    dir,
+    workspace: join(dir, "workspace"),
+  };
+}

@@ -1,0 +1,76 @@
+import { createHash } from "node:crypto";
+import { cp, lstat, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { InvalidSubmissionError } from "../errors.ts";
+import type { Exercise } from "./exercise.ts";
+
+/** A learner's submission laid over the handed-out project, in a scratch copy the grader may change. */
+export interface PreparedSubmission {
+  readonly dir: string;
+  /** false while every learner file is exactly as handed out. */
+  readonly attempted: boolean;
+  /** Learner files the submission lacks (taken from the handout instead). */
+  readonly missing: readonly string[];
+  readonly source: string;
+  dispose(): Promise<void>;
+}
+
+/** Never sent to a build: local installs and VCS data. */
+const SKIP = new Set(["node_modules", ".git", "dist"]);
+export const MAX_SUBMISSION_BYTES = 50 * 1024 * 1024;
+
+export async function prepareSubmission(exercise: Exercise, submission?: string): Promise<PreparedSubmission> {
+  const source = resolve(submission ?? exercise.workspace);
+  const stat = await lstat(source).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new InvalidSubmissionError(`the submission folder ${source} does not exist`, { hint: "Pass --submission DIR with the folder that holds your Dockerfile" });
+  const dir = await mkdtemp(join(tmpdir(), `submission-${exercise.id}-`));
+  const dispose = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  try {
+    const filter = (src: string): boolean => !SKIP.has(src.split("/").at(-1) ?? "");
+    await cp(exercise.workspace, dir, { recursive: true, filter, verbatimSymlinks: true });
+    const missing: string[] = [];
+    if (source !== resolve(exercise.workspace)) {
+      for (const file of exercise.learnerFiles) {
+        if (!(await lstat(join(source, file)).catch(() => undefined))) missing.push(file);
+      }
+      await cp(source, dir, { recursive: true, filter, force: true, verbatimSymlinks: true });
+    }
+    const size = await treeSize(dir);
+    if (size > MAX_SUBMISSION_BYTES) {
+      throw new InvalidSubmissionError(`the submission is ${(size / 1e6).toFixed(0)} MB; the limit is ${MAX_SUBMISSION_BYTES / 1e6} MB`, { hint: "Remove build output and large files, or list them in .dockerignore" });
+    }
+    const attempted = !(await matchesHandout(exercise, dir));
+    return { dir, attempted, missing, source, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+export async function matchesHandout(exercise: Exercise, dir: string): Promise<boolean> {
+  for (const file of exercise.learnerFiles) {
+    const expected = exercise.handout[file];
+    const actual = await fileHash(join(dir, file));
+    if (expected !== actual) return false;
+  }
+  return true;
+}
+
+/** sha256 of a file, or undefined when it does not exist. */
+export async function fileHash(path: string): Promise<string | undefined> {
+  const bytes = await readFile(path).catch(() => undefined);
+  return bytes === undefined ? undefined : createHash("sha256").update(bytes).digest("hex");
+}
+
+async function treeSize(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += (await lstat(join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+export function relativeTo(root: string, path: string): string {
+  return relative(root, path) || ".";
+}
