@@ -1,0 +1,212 @@
+import { randomBytes } from "node:crypto";
+import { readFile, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { BuildCommand, type BuildRequest, type BuildResult } from "../../harness/buildx/build-command.ts";
+import { workSteps, type BuildStep } from "../../harness/buildx/build-step.ts";
+import { DiskUsage } from "../../harness/buildx/disk-usage.ts";
+import type { CacheMountRecord } from "../../harness/buildx/cache-mount-record.ts";
+import type { GradingContext } from "../../harness/grading/grader.ts";
+import type { Scorecard } from "../../harness/grading/scorecard.ts";
+import { ImageReference } from "../../harness/inspect/image-reference.ts";
+import { readImage, scanImageLayers } from "../../harness/inspect/image-reader.ts";
+import { RegistrySource } from "../../harness/inspect/registry-source.ts";
+import { CHECKS } from "./checks.ts";
+import { isInstallCommand } from "./install-command.ts";
+
+/** A cache mount smaller than this after an install was not where the package manager wrote. */
+const MIN_USED_CACHE_BYTES = 1_000_000;
+const PACKAGE_CACHE = /(^|\/)(\.npm|\.cache\/yarn|\.yarn\/cache|\.local\/share\/pnpm|\.pnpm-store|\.cache)\//;
+
+function installSteps(steps: readonly BuildStep[]): BuildStep[] {
+  return workSteps(steps).filter((s) => s.instruction === "RUN" && isInstallCommand(s.text));
+}
+
+function cachedRatio(result: BuildResult): string {
+  const work = workSteps(result.steps);
+  return `${work.filter((s) => s.cached).length}/${work.length}`;
+}
+
+function describeFailure(result: BuildResult): { message: string; details: string[] } {
+  const f = result.failure;
+  return {
+    message: `The ${result.label} build failed${f?.step ? ` at ${f.step}` : ""}: ${f?.message ?? "unknown error"}`,
+    details: f?.logTail ? f.logTail.split("\n") : [],
+  };
+}
+
+/** Builds the submission three times in the run's own builder and scores what happened. */
+export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, devDependencies: readonly string[]): Promise<void> {
+  const engine = ctx.engine;
+  if (!engine) throw new Error("this grader needs a build engine");
+  const dir = ctx.submission.dir;
+  const build = new BuildCommand(engine.buildx);
+  const timeoutMs = ctx.exercise.buildTimeoutSeconds * 1000;
+  const tag = `${engine.registry.host}/submission:graded`;
+  const base: Omit<BuildRequest, "label" | "output"> = { context: dir, network: ctx.exercise.network, platforms: ctx.exercise.platforms, timeoutMs };
+  const run = async (label: string, output: BuildRequest["output"]): Promise<BuildResult> => {
+    ctx.progress(`${label} build...`);
+    const result = await build.run({ ...base, label, output, ...(output === "push" ? { tags: [tag] } : {}) });
+    ctx.measurements[`${label}.durationMs`] = Math.round(result.durationMs);
+    if (result.frontendNote && !ctx.notes.includes(result.frontendNote)) ctx.notes.push(result.frontendNote);
+    ctx.progress(`${label} build ${result.ok ? "done" : "failed"} in ${(result.durationMs / 1000).toFixed(1)}s`);
+    return result;
+  };
+
+  // 1. cold
+  const cold = await run("cold", "cacheonly");
+  if (!cold.ok) {
+    const failure = describeFailure(cold);
+    card.fail(CHECKS.coldBuild.id, { ...failure, location: { file: "Dockerfile" } });
+    card.failRemaining([CHECKS.depsCached.id, CHECKS.sourceRebuilt.id, CHECKS.mountReused.id, CHECKS.noDevDeps.id, CHECKS.noPackageCache.id], { message: "Not measured: the cold build must succeed first." });
+    return;
+  }
+  card.pass(CHECKS.coldBuild.id, { message: `Built in ${(cold.durationMs / 1000).toFixed(1)}s (${workSteps(cold.steps).length} steps).` });
+  const coldInstalls = installSteps(cold.steps);
+  ctx.measurements["cold.installMs"] = Math.round(coldInstalls.reduce((t, s) => t + (s.durationMs ?? 0), 0));
+
+  // 2. a change to application source only
+  const marker = `graded-${randomBytes(6).toString("hex")}`;
+  const sourceFile = await markSource(dir, marker);
+  const afterSource = await run("source-change", "cacheonly");
+  ctx.measurements["source-change.cachedSteps"] = cachedRatio(afterSource);
+  if (!afterSource.ok) {
+    card.failRemaining([CHECKS.depsCached.id, CHECKS.sourceRebuilt.id], describeFailure(afterSource));
+  } else {
+    const installs = installSteps(afterSource.steps);
+    const rerun = installs.filter((s) => !s.cached);
+    if (installs.length === 0) card.fail(CHECKS.depsCached.id, { message: "No install step (npm ci / npm install) was seen in the build." });
+    else
+      card.judge(CHECKS.depsCached.id, rerun.length === 0, rerun.length === 0
+        ? { message: `Only ${sourceFile} changed and all ${installs.length} install step(s) came from cache (${cachedRatio(afterSource)} steps cached).` }
+        : { message: `Only ${sourceFile} changed, yet the install ran again: ${rerun.map((s) => s.name).join("; ")}. Copy only the manifests before installing.`, location: { file: "Dockerfile" } });
+    const rebuilt = workSteps(afterSource.steps).filter((s) => !s.cached && s.instruction === "RUN" && !isInstallCommand(s.text));
+    if (rebuilt.length === 0) {
+      card.fail(CHECKS.sourceRebuilt.id, { message: `After ${sourceFile} changed no build step ran again: the image would ship stale code.` });
+    }
+  }
+
+  // 3. a change to the dependency manifest
+  const disk = new DiskUsage(engine.buildx);
+  const before = await disk.cacheMounts();
+  await bumpManifest(dir);
+  const afterManifest = await run("manifest-change", "push");
+  ctx.measurements["manifest-change.cachedSteps"] = cachedRatio(afterManifest);
+  if (!afterManifest.ok) {
+    card.failRemaining([CHECKS.sourceRebuilt.id, CHECKS.mountReused.id, CHECKS.noDevDeps.id, CHECKS.noPackageCache.id], describeFailure(afterManifest));
+    return;
+  }
+  const after = await disk.cacheMounts();
+  judgeMountReuse(ctx, card, before, after, afterManifest);
+
+  // 4. what the final image carries
+  await judgeImage(ctx, card, tag, marker, sourceFile, devDependencies);
+}
+
+function judgeMountReuse(ctx: GradingContext, card: Scorecard, before: readonly CacheMountRecord[], after: readonly CacheMountRecord[], result: BuildResult): void {
+  const installs = installSteps(result.steps);
+  const ran = installs.filter((s) => !s.cached);
+  ctx.measurements["manifest-change.installMs"] = Math.round(ran.reduce((t, s) => t + (s.durationMs ?? 0), 0));
+  ctx.measurements["cacheMount.bytes"] = after.reduce((t, m) => t + m.sizeBytes, 0);
+  if (ran.length === 0) {
+    card.fail(CHECKS.mountReused.id, { message: "After package.json changed the install did not run again, so it cannot have used a fresh dependency list." });
+    return;
+  }
+  const reused = after.filter((m) => {
+    const earlier = before.find((b) => b.id === m.id);
+    return earlier !== undefined && earlier.sizeBytes >= MIN_USED_CACHE_BYTES && m.usageCount > earlier.usageCount;
+  });
+  const best = reused[0];
+  if (best) {
+    card.pass(CHECKS.mountReused.id, {
+      message: `The install re-ran and reused the cache mount at ${best.target ?? "?"} (${(best.sizeBytes / 1e6).toFixed(1)} MB, used ${best.usageCount} times).`,
+    });
+    return;
+  }
+  const empty = after.filter((m) => m.sizeBytes < MIN_USED_CACHE_BYTES);
+  card.fail(CHECKS.mountReused.id, {
+    message:
+      after.length === 0
+        ? "No cache mount was used by the build: the install downloaded every package again. Mount a cache on the package manager's cache directory (npm: /root/.npm)."
+        : `The cache mount(s) ${empty.map((m) => m.target).join(", ") || after.map((m) => m.target).join(", ")} stayed (nearly) empty, so the install downloaded everything again: npm keeps its cache in /root/.npm for root (see \`npm config get cache\`).`,
+    details: after.map((m) => `${m.target ?? "?"}: ${(m.sizeBytes / 1e6).toFixed(2)} MB, used ${m.usageCount}x`),
+  });
+}
+
+async function judgeImage(ctx: GradingContext, card: Scorecard, tag: string, marker: string, sourceFile: string, devDependencies: readonly string[]): Promise<void> {
+  const ref = ImageReference.parse(tag);
+  const source = new RegistrySource(ref);
+  const read = await readImage(source, ref.reference);
+  const image = read.images[0];
+  if (!image) throw new Error(`the pushed image ${tag} has no platform image`);
+  ctx.measurements["image.bytes"] = image.manifest.layers.reduce((t, l) => t + l.size, 0);
+  ctx.measurements["image.layers"] = image.manifest.layers.length;
+  const devHits: string[] = [];
+  const cacheHits = new Map<string, { bytes: number; files: number; example: string }>();
+  let markerFound: string | undefined;
+  const devPattern = new RegExp(`(^|/)node_modules/(${devDependencies.map(escape).join("|")})/package\\.json$`);
+  await scanImageLayers(source, image, (where, entry) => {
+    const step = where.history?.created_by?.replace(/ # buildkit$/, "") ?? `layer ${where.index + 1}`;
+    if (devDependencies.length > 0 && devPattern.test(entry.path)) devHits.push(`${entry.path} (added by: ${step})`);
+    if (entry.type === "file" && entry.size > 0 && PACKAGE_CACHE.test(`/${entry.path}`)) {
+      const hit = cacheHits.get(step) ?? { bytes: 0, files: 0, example: entry.path };
+      cacheHits.set(step, { bytes: hit.bytes + entry.size, files: hit.files + 1, example: hit.example });
+    }
+    if (markerFound === undefined && entry.type === "file" && entry.size < 5_000_000 && /\.m?js$/.test(entry.path)) {
+      const parts: Buffer[] = [];
+      return (chunk) => {
+        parts.push(chunk);
+        if (markerFound === undefined && Buffer.concat(parts).includes(marker)) markerFound = entry.path;
+      };
+    }
+    return undefined;
+  });
+
+  if (!card.has(CHECKS.sourceRebuilt.id)) {
+    card.judge(CHECKS.sourceRebuilt.id, markerFound !== undefined, markerFound
+      ? { message: `The edit to ${sourceFile} was rebuilt and reached the image (${markerFound}).` }
+      : { message: `The grader edited ${sourceFile}; the build ran but the final image does not contain the rebuilt code. Make sure the runtime stage copies the build output.` });
+  }
+  card.judge(CHECKS.noDevDeps.id, devHits.length === 0, devHits.length === 0
+    ? { message: `None of the dev dependencies (${devDependencies.join(", ")}) is in any layer.` }
+    : { message: `The final image ships dev dependencies: install with --omit=dev in the runtime stage instead of copying node_modules from the build stage.`, details: devHits.slice(0, 10) });
+  const total = [...cacheHits.values()].reduce((t, h) => t + h.bytes, 0);
+  card.judge(CHECKS.noPackageCache.id, total === 0, total === 0
+    ? { message: "No layer contains a package-manager cache." }
+    : {
+        message: `${(total / 1e6).toFixed(1)} MB of package-manager cache is baked into the image. A cache mount keeps it out of the layers.`,
+        details: [...cacheHits.entries()].map(([step, h]) => `${step}: ${h.files} files, ${(h.bytes / 1e6).toFixed(1)} MB (e.g. ${h.example})`),
+      });
+  ctx.measurements["image.packageCacheBytes"] = total;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** Appends an exported constant to a source file, so the rebuilt output can be recognised. */
+async function markSource(dir: string, marker: string): Promise<string> {
+  const preferred = join("src", "server.ts");
+  const candidates = [preferred, ...(await readdir(join(dir, "src")).catch(() => [])).filter((f) => /\.[cm]?[jt]s$/.test(f)).map((f) => join("src", f))];
+  for (const file of candidates) {
+    const text = await readFile(join(dir, file), "utf8").catch(() => undefined);
+    if (text === undefined) continue;
+    await writeFile(join(dir, file), `${text}\nexport const gradingMarker = "${marker}";\n`);
+    return file;
+  }
+  throw new Error("no source file under src/ to change");
+}
+
+/** A manifest change that keeps package.json and the lock file consistent for `npm ci`. */
+async function bumpManifest(dir: string): Promise<void> {
+  for (const file of ["package.json", "package-lock.json"]) {
+    const path = join(dir, file);
+    const text = await readFile(path, "utf8").catch(() => undefined);
+    if (text === undefined) continue;
+    const json = JSON.parse(text) as { version?: string; packages?: Record<string, { version?: string }> };
+    const next = `${json.version ?? "0.0.0"}-graded.${Date.now()}`;
+    json.version = next;
+    const root = json.packages?.[""];
+    if (root) root.version = next;
+    await writeFile(path, `${JSON.stringify(json, null, 2)}\n`);
+  }
+}

@@ -1,0 +1,7 @@
+import type { Grader } from "../harness/grading/grader.ts";
+import { cacheMountsGrader } from "./cache-mounts/grader.ts";
+
+/** Every grader, by the name an exercise.json gives in its "grader" field. */
+export const GRADERS: Readonly<Record<string, Grader>> = {
+  "cache-mounts": cacheMountsGrader,
+};

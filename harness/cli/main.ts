@@ -1,0 +1,81 @@
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { listExercises } from "../grading/exercise.ts";
+import { gradeExercise, writeReport } from "../grading/run-grading.ts";
+import type { GradeReport } from "../grading/grade-report.ts";
+import { renderTerminal } from "../report/terminal-report.ts";
+import { disposeAll } from "../engine/cleanup-registry.ts";
+import { errorMessage } from "../errors.ts";
+
+const USAGE = `usage: grade <exercise-id> [--submission DIR] [--out DIR] [--force]
+       grade --all [--out DIR]
+       grade --list
+
+Grades your files for an exercise and writes a JSON report (default folder: reports/).
+Exit status: 0 every check passed, 1 some check failed, 2 grading could not be done.`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        submission: { type: "string" },
+        out: { type: "string", default: "reports" },
+        all: { type: "boolean", default: false },
+        list: { type: "boolean", default: false },
+        force: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${errorMessage(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const exercises = await listExercises();
+  if (values.list) {
+    for (const e of exercises) process.stdout.write(`${e.id}\t${e.title}\n`);
+    return 0;
+  }
+  const ids = values.all ? exercises.map((e) => e.id) : positionals;
+  if (ids.length !== 1 && !values.all) {
+    process.stderr.write(`${ids.length === 0 ? "name one exercise" : "name only one exercise (or use --all)"}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.all && values.submission) {
+    process.stderr.write("--submission applies to one exercise, not to --all\n");
+    return 2;
+  }
+  const color = process.stdout.isTTY && !process.env["NO_COLOR"];
+  const reports: GradeReport[] = [];
+  for (const id of ids) {
+    const report = await gradeExercise(id, {
+      ...(values.submission ? { submission: resolve(values.submission) } : {}),
+      force: values.force,
+      progress: (m) => process.stderr.write(`[${id}] ${m}\n`),
+    });
+    const file = await writeReport(report, resolve(values.out));
+    process.stdout.write(`${renderTerminal(report, { color })}\n  report: ${file}\n\n`);
+    reports.push(report);
+  }
+  if (reports.some((r) => r.status === "error")) return 2;
+  if (reports.some((r) => r.status === "failed")) return 1;
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (error: unknown) => {
+    await disposeAll();
+    process.stderr.write(`grade: ${errorMessage(error)}\n`);
+    process.exitCode = 2;
+  },
+);

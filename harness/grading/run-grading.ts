@@ -1,0 +1,131 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { GRADERS } from "../../graders/index.ts";
+import { Buildx } from "../buildx/buildx.ts";
+import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
+import { startRunRegistry, type RunRegistry } from "../engine/run-registry.ts";
+import type { BuildEnvironment } from "../engine/build-environment.ts";
+import { errorMessage, GraderError } from "../errors.ts";
+import { loadExercise, type Exercise } from "./exercise.ts";
+import { REPORT_SCHEMA_VERSION, summarise, type GradeReport, type Measurement } from "./grade-report.ts";
+import type { GradingContext } from "./grader.ts";
+import { Scorecard } from "./scorecard.ts";
+import { prepareSubmission } from "./submission.ts";
+
+export interface GradeOptions {
+  /** The learner's folder; defaults to the exercise's workspace. */
+  readonly submission?: string;
+  /** Grade even when the files are as handed out. */
+  readonly force?: boolean;
+  readonly progress?: (message: string) => void;
+}
+
+/**
+ * Grades one exercise end to end: prepares the submission, opens a builder and a registry for
+ * this run only, runs the grader, and always disposes of all of it. Problems of grading itself
+ * become a report with status "error", never a thrown exception or a silent zero.
+ */
+export async function gradeExercise(id: string, options: GradeOptions = {}): Promise<GradeReport> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const progress = options.progress ?? ((): void => undefined);
+  let exercise: Exercise;
+  try {
+    exercise = await loadExercise(id);
+  } catch (error) {
+    return errorReport({ id, title: id }, error, startedAt, started, options.submission ?? "");
+  }
+  const grader = GRADERS[exercise.grader];
+  if (!grader) return errorReport(exercise, new GraderError("UNKNOWN_EXERCISE", `no grader named ${exercise.grader}`), startedAt, started, "");
+  let submission;
+  try {
+    submission = await prepareSubmission(exercise, options.submission);
+  } catch (error) {
+    return errorReport(exercise, error, startedAt, started, options.submission ?? exercise.workspace);
+  }
+  const card = new Scorecard(grader.checks);
+  const measurements: Record<string, Measurement> = {};
+  const notes: string[] = [];
+  if (submission.missing.length > 0) notes.push(`Taken from the handout because the submission lacks them: ${submission.missing.join(", ")}.`);
+  let environment: BuildEnvironment | undefined;
+  let registry: RunRegistry | undefined;
+  try {
+    if (!submission.attempted && !options.force) {
+      return {
+        ...base(exercise, startedAt, started, submission.source),
+        status: "not-attempted",
+        score: 0,
+        maxScore: grader.checks.reduce((t, c) => t + c.points, 0),
+        checks: [],
+        measurements,
+        notes: [`${exercise.learnerFiles.join(", ")} are still as handed out: nothing to grade yet.`],
+        environment: undefined,
+      };
+    }
+    let engine: GradingContext["engine"];
+    if (grader.needsEngine) {
+      try {
+        progress("starting an isolated builder for this run...");
+        registry = await startRunRegistry();
+        environment = await openEnvironment({ insecureRegistries: [registry.host], mirror: await detectMirror() });
+        progress(`builder ready (${environment.driver}, ${(environment.setupMs / 1000).toFixed(1)}s)`);
+        engine = { environment, buildx: new Buildx(environment), registry };
+      } catch (error) {
+        return errorReport(exercise, error, startedAt, started, submission.source);
+      }
+    }
+    const context: GradingContext = { exercise, submission, engine, measurements, notes, progress };
+    try {
+      await grader.grade(context, card);
+    } catch (error) {
+      card.errorRemaining(grader.checks.map((c) => c.id), error);
+    }
+    const checks = card.all();
+    return {
+      ...base(exercise, startedAt, started, submission.source),
+      ...summarise(checks),
+      checks,
+      measurements,
+      notes,
+      environment: environment ? { driver: environment.driver, setupMs: Math.round(environment.setupMs) } : undefined,
+    };
+  } finally {
+    await environment?.dispose().catch((e: unknown) => progress(`cleanup failed: ${errorMessage(e)}`));
+    await registry?.dispose().catch((e: unknown) => progress(`cleanup failed: ${errorMessage(e)}`));
+    await submission.dispose();
+  }
+}
+
+function base(exercise: Pick<Exercise, "id" | "title">, startedAt: Date, started: number, submission: string): Pick<GradeReport, "schemaVersion" | "exercise" | "title" | "submission" | "startedAt" | "durationMs"> {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    exercise: exercise.id,
+    title: exercise.title,
+    submission,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function errorReport(exercise: Pick<Exercise, "id" | "title">, error: unknown, startedAt: Date, started: number, submission: string): GradeReport {
+  const code = error instanceof GraderError ? error.code : "CHECK_CRASHED";
+  const hint = error instanceof GraderError ? error.hint : undefined;
+  return {
+    ...base(exercise, startedAt, started, submission),
+    status: "error",
+    score: 0,
+    maxScore: 0,
+    checks: [],
+    measurements: {},
+    notes: [],
+    error: { code, message: errorMessage(error), ...(hint ? { hint } : {}) },
+    environment: undefined,
+  };
+}
+
+export async function writeReport(report: GradeReport, outDir: string): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const file = join(outDir, `${report.exercise}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
