@@ -11,11 +11,13 @@ import { ImageReference } from "../../harness/inspect/image-reference.ts";
 import { readImage, scanImageLayers } from "../../harness/inspect/image-reader.ts";
 import { RegistrySource } from "../../harness/inspect/registry-source.ts";
 import { CHECKS } from "./checks.ts";
+import { formatBytes, formatDuration } from "../../harness/report/format.ts";
 import { isInstallCommand } from "./install-command.ts";
 
 /** A cache mount smaller than this after an install was not where the package manager wrote. */
 const MIN_USED_CACHE_BYTES = 1_000_000;
-const PACKAGE_CACHE = /(^|\/)(\.npm|\.cache\/yarn|\.yarn\/cache|\.local\/share\/pnpm|\.pnpm-store|\.cache)\//;
+// Download caches only: npm also writes small debug logs to ~/.npm/_logs, which are not a cache.
+const PACKAGE_CACHE = /(^|\/)(\.npm\/_cacache|\.npm\/_npx|\.cache\/yarn|\.yarn\/cache|\.yarn\/berry\/cache|\.local\/share\/pnpm\/store|\.pnpm-store|\.cache\/pnpm)\//;
 
 function installSteps(steps: readonly BuildStep[]): BuildStep[] {
   return workSteps(steps).filter((s) => s.instruction === "RUN" && isInstallCommand(s.text));
@@ -48,7 +50,7 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, devDe
     const result = await build.run({ ...base, label, output, ...(output === "push" ? { tags: [tag] } : {}) });
     ctx.measurements[`${label}.durationMs`] = Math.round(result.durationMs);
     if (result.frontendNote && !ctx.notes.includes(result.frontendNote)) ctx.notes.push(result.frontendNote);
-    ctx.progress(`${label} build ${result.ok ? "done" : "failed"} in ${(result.durationMs / 1000).toFixed(1)}s`);
+    ctx.progress(`${label} build ${result.ok ? "done" : "failed"} in ${formatDuration(result.durationMs)}`);
     return result;
   };
 
@@ -60,7 +62,7 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, devDe
     card.failRemaining([CHECKS.depsCached.id, CHECKS.sourceRebuilt.id, CHECKS.mountReused.id, CHECKS.noDevDeps.id, CHECKS.noPackageCache.id], { message: "Not measured: the cold build must succeed first." });
     return;
   }
-  card.pass(CHECKS.coldBuild.id, { message: `Built in ${(cold.durationMs / 1000).toFixed(1)}s (${workSteps(cold.steps).length} steps).` });
+  card.pass(CHECKS.coldBuild.id, { message: `Built in ${formatDuration(cold.durationMs)} (${workSteps(cold.steps).length} steps).` });
   const coldInstalls = installSteps(cold.steps);
   ctx.measurements["cold.installMs"] = Math.round(coldInstalls.reduce((t, s) => t + (s.durationMs ?? 0), 0));
 
@@ -118,7 +120,7 @@ function judgeMountReuse(ctx: GradingContext, card: Scorecard, before: readonly 
   const best = reused[0];
   if (best) {
     card.pass(CHECKS.mountReused.id, {
-      message: `The install re-ran and reused the cache mount at ${best.target ?? "?"} (${(best.sizeBytes / 1e6).toFixed(1)} MB, used ${best.usageCount} times).`,
+      message: `The install re-ran and reused the cache mount at ${best.target ?? "?"} (${formatBytes(best.sizeBytes)}, used ${best.usageCount} times).`,
     });
     return;
   }
@@ -128,7 +130,7 @@ function judgeMountReuse(ctx: GradingContext, card: Scorecard, before: readonly 
       after.length === 0
         ? "No cache mount was used by the build: the install downloaded every package again. Mount a cache on the package manager's cache directory (npm: /root/.npm)."
         : `The cache mount(s) ${empty.map((m) => m.target).join(", ") || after.map((m) => m.target).join(", ")} stayed (nearly) empty, so the install downloaded everything again: npm keeps its cache in /root/.npm for root (see \`npm config get cache\`).`,
-    details: after.map((m) => `${m.target ?? "?"}: ${(m.sizeBytes / 1e6).toFixed(2)} MB, used ${m.usageCount}x`),
+    details: after.map((m) => `${m.target ?? "?"}: ${formatBytes(m.sizeBytes)}, used ${m.usageCount}x`),
   });
 }
 
@@ -173,8 +175,8 @@ async function judgeImage(ctx: GradingContext, card: Scorecard, tag: string, mar
   card.judge(CHECKS.noPackageCache.id, total === 0, total === 0
     ? { message: "No layer contains a package-manager cache." }
     : {
-        message: `${(total / 1e6).toFixed(1)} MB of package-manager cache is baked into the image. A cache mount keeps it out of the layers.`,
-        details: [...cacheHits.entries()].map(([step, h]) => `${step}: ${h.files} files, ${(h.bytes / 1e6).toFixed(1)} MB (e.g. ${h.example})`),
+        message: `${formatBytes(total)} of package-manager cache is baked into the image. A cache mount keeps it out of the layers.`,
+        details: [...cacheHits.entries()].map(([step, h]) => `${step}: ${h.files} files, ${formatBytes(h.bytes)} (e.g. ${h.example})`),
       });
   ctx.measurements["image.packageCacheBytes"] = total;
 }

@@ -1,3 +1,4 @@
+import { formatBytes, formatDuration } from "./format.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 
 /** A plain-text rendering for terminals and CI logs (colour only when asked for). */
@@ -32,8 +33,8 @@ export function renderTerminal(report: GradeReport, options: { color?: boolean }
 
 export function formatMeasurement(key: string, value: number | string | boolean): string {
   if (typeof value !== "number") return String(value);
-  if (key.endsWith("Ms")) return `${(value / 1000).toFixed(1)} s`;
-  if (key.endsWith("bytes") || key.endsWith("Bytes")) return `${(value / 1e6).toFixed(1)} MB`;
+  if (key.endsWith("Ms")) return formatDuration(value);
+  if (key.endsWith("bytes") || key.endsWith("Bytes")) return formatBytes(value);
   return String(value);
 }
 
