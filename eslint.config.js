@@ -1,12 +1,23 @@
 // @ts-check
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "reports/", "exercises/*/workspace/", "exercises/*/solution/", "exercises/*/wrong/", "**/dist/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "reports/",
+      "exercises/*/workspace/",
+      "exercises/*/solution/",
+      "exercises/*/wrong/",
+      "**/dist/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
+    languageOptions: { globals: globals.node },
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-non-null-assertion": "error",

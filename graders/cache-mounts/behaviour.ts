@@ -17,7 +17,8 @@ import { isInstallCommand } from "./install-command.ts";
 /** A cache mount smaller than this after an install was not where the package manager wrote. */
 const MIN_USED_CACHE_BYTES = 1_000_000;
 // Download caches only: npm also writes small debug logs to ~/.npm/_logs, which are not a cache.
-const PACKAGE_CACHE = /(^|\/)(\.npm\/_cacache|\.npm\/_npx|\.cache\/yarn|\.yarn\/cache|\.yarn\/berry\/cache|\.local\/share\/pnpm\/store|\.pnpm-store|\.cache\/pnpm)\//;
+const PACKAGE_CACHE =
+  /(^|\/)(\.npm\/_cacache|\.npm\/_npx|\.cache\/yarn|\.yarn\/cache|\.yarn\/berry\/cache|\.local\/share\/pnpm\/store|\.pnpm-store|\.cache\/pnpm)\//;
 
 function installSteps(steps: readonly BuildStep[]): BuildStep[] {
   return workSteps(steps).filter((s) => s.instruction === "RUN" && isInstallCommand(s.text));
@@ -37,14 +38,23 @@ function describeFailure(result: BuildResult): { message: string; details: strin
 }
 
 /** Builds the submission three times in the run's own builder and scores what happened. */
-export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, devDependencies: readonly string[]): Promise<void> {
+export async function gradeBehaviour(
+  ctx: GradingContext,
+  card: Scorecard,
+  devDependencies: readonly string[],
+): Promise<void> {
   const engine = ctx.engine;
   if (!engine) throw new Error("this grader needs a build engine");
   const dir = ctx.submission.dir;
   const build = new BuildCommand(engine.buildx);
   const timeoutMs = ctx.exercise.buildTimeoutSeconds * 1000;
   const tag = `${engine.registry.host}/submission:graded`;
-  const base: Omit<BuildRequest, "label" | "output"> = { context: dir, network: ctx.exercise.network, platforms: ctx.exercise.platforms, timeoutMs };
+  const base: Omit<BuildRequest, "label" | "output"> = {
+    context: dir,
+    network: ctx.exercise.network,
+    platforms: ctx.exercise.platforms,
+    timeoutMs,
+  };
   const run = async (label: string, output: BuildRequest["output"]): Promise<BuildResult> => {
     ctx.progress(`${label} build...`);
     const result = await build.run({ ...base, label, output, ...(output === "push" ? { tags: [tag] } : {}) });
@@ -59,10 +69,21 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, devDe
   if (!cold.ok) {
     const failure = describeFailure(cold);
     card.fail(CHECKS.coldBuild.id, { ...failure, location: { file: "Dockerfile" } });
-    card.failRemaining([CHECKS.depsCached.id, CHECKS.sourceRebuilt.id, CHECKS.mountReused.id, CHECKS.noDevDeps.id, CHECKS.noPackageCache.id], { message: "Not measured: the cold build must succeed first." });
+    card.failRemaining(
+      [
+        CHECKS.depsCached.id,
+        CHECKS.sourceRebuilt.id,
+        CHECKS.mountReused.id,
+        CHECKS.noDevDeps.id,
+        CHECKS.noPackageCache.id,
+      ],
+      { message: "Not measured: the cold build must succeed first." },
+    );
     return;
   }
-  card.pass(CHECKS.coldBuild.id, { message: `Built in ${formatDuration(cold.durationMs)} (${workSteps(cold.steps).length} steps).` });
+  card.pass(CHECKS.coldBuild.id, {
+    message: `Built in ${formatDuration(cold.durationMs)} (${workSteps(cold.steps).length} steps).`,
+  });
   const coldInstalls = installSteps(cold.steps);
   ctx.measurements["cold.installMs"] = Math.round(coldInstalls.reduce((t, s) => t + (s.durationMs ?? 0), 0));
 
@@ -76,14 +97,30 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, devDe
   } else {
     const installs = installSteps(afterSource.steps);
     const rerun = installs.filter((s) => !s.cached);
-    if (installs.length === 0) card.fail(CHECKS.depsCached.id, { message: "No install step (npm ci / npm install) was seen in the build." });
+    if (installs.length === 0)
+      card.fail(CHECKS.depsCached.id, {
+        message: "No install step (npm ci / npm install) was seen in the build.",
+      });
     else
-      card.judge(CHECKS.depsCached.id, rerun.length === 0, rerun.length === 0
-        ? { message: `Only ${sourceFile} changed and all ${installs.length} install step(s) came from cache (${cachedRatio(afterSource)} steps cached).` }
-        : { message: `Only ${sourceFile} changed, yet the install ran again: ${rerun.map((s) => s.name).join("; ")}. Copy only the manifests before installing.`, location: { file: "Dockerfile" } });
-    const rebuilt = workSteps(afterSource.steps).filter((s) => !s.cached && s.instruction === "RUN" && !isInstallCommand(s.text));
+      card.judge(
+        CHECKS.depsCached.id,
+        rerun.length === 0,
+        rerun.length === 0
+          ? {
+              message: `Only ${sourceFile} changed and all ${installs.length} install step(s) came from cache (${cachedRatio(afterSource)} steps cached).`,
+            }
+          : {
+              message: `Only ${sourceFile} changed, yet the install ran again: ${rerun.map((s) => s.name).join("; ")}. Copy only the manifests before installing.`,
+              location: { file: "Dockerfile" },
+            },
+      );
+    const rebuilt = workSteps(afterSource.steps).filter(
+      (s) => !s.cached && s.instruction === "RUN" && !isInstallCommand(s.text),
+    );
     if (rebuilt.length === 0) {
-      card.fail(CHECKS.sourceRebuilt.id, { message: `After ${sourceFile} changed no build step ran again: the image would ship stale code.` });
+      card.fail(CHECKS.sourceRebuilt.id, {
+        message: `After ${sourceFile} changed no build step ran again: the image would ship stale code.`,
+      });
     }
   }
 
@@ -94,7 +131,10 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, devDe
   const afterManifest = await run("manifest-change", "push");
   ctx.measurements["manifest-change.cachedSteps"] = cachedRatio(afterManifest);
   if (!afterManifest.ok) {
-    card.failRemaining([CHECKS.sourceRebuilt.id, CHECKS.mountReused.id, CHECKS.noDevDeps.id, CHECKS.noPackageCache.id], describeFailure(afterManifest));
+    card.failRemaining(
+      [CHECKS.sourceRebuilt.id, CHECKS.mountReused.id, CHECKS.noDevDeps.id, CHECKS.noPackageCache.id],
+      describeFailure(afterManifest),
+    );
     return;
   }
   const after = await disk.cacheMounts();
@@ -104,18 +144,31 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, devDe
   await judgeImage(ctx, card, tag, marker, sourceFile, devDependencies);
 }
 
-function judgeMountReuse(ctx: GradingContext, card: Scorecard, before: readonly CacheMountRecord[], after: readonly CacheMountRecord[], result: BuildResult): void {
+function judgeMountReuse(
+  ctx: GradingContext,
+  card: Scorecard,
+  before: readonly CacheMountRecord[],
+  after: readonly CacheMountRecord[],
+  result: BuildResult,
+): void {
   const installs = installSteps(result.steps);
   const ran = installs.filter((s) => !s.cached);
-  ctx.measurements["manifest-change.installMs"] = Math.round(ran.reduce((t, s) => t + (s.durationMs ?? 0), 0));
+  ctx.measurements["manifest-change.installMs"] = Math.round(
+    ran.reduce((t, s) => t + (s.durationMs ?? 0), 0),
+  );
   ctx.measurements["cacheMount.bytes"] = after.reduce((t, m) => t + m.sizeBytes, 0);
   if (ran.length === 0) {
-    card.fail(CHECKS.mountReused.id, { message: "After package.json changed the install did not run again, so it cannot have used a fresh dependency list." });
+    card.fail(CHECKS.mountReused.id, {
+      message:
+        "After package.json changed the install did not run again, so it cannot have used a fresh dependency list.",
+    });
     return;
   }
   const reused = after.filter((m) => {
     const earlier = before.find((b) => b.id === m.id);
-    return earlier !== undefined && earlier.sizeBytes >= MIN_USED_CACHE_BYTES && m.usageCount > earlier.usageCount;
+    return (
+      earlier !== undefined && earlier.sizeBytes >= MIN_USED_CACHE_BYTES && m.usageCount > earlier.usageCount
+    );
   });
   const best = reused[0];
   if (best) {
@@ -134,7 +187,14 @@ function judgeMountReuse(ctx: GradingContext, card: Scorecard, before: readonly 
   });
 }
 
-async function judgeImage(ctx: GradingContext, card: Scorecard, tag: string, marker: string, sourceFile: string, devDependencies: readonly string[]): Promise<void> {
+async function judgeImage(
+  ctx: GradingContext,
+  card: Scorecard,
+  tag: string,
+  marker: string,
+  sourceFile: string,
+  devDependencies: readonly string[],
+): Promise<void> {
   const ref = ImageReference.parse(tag);
   const source = new RegistrySource(ref);
   const read = await readImage(source, ref.reference);
@@ -145,15 +205,23 @@ async function judgeImage(ctx: GradingContext, card: Scorecard, tag: string, mar
   const devHits: string[] = [];
   const cacheHits = new Map<string, { bytes: number; files: number; example: string }>();
   let markerFound: string | undefined;
-  const devPattern = new RegExp(`(^|/)node_modules/(${devDependencies.map(escape).join("|")})/package\\.json$`);
+  const devPattern = new RegExp(
+    `(^|/)node_modules/(${devDependencies.map(escape).join("|")})/package\\.json$`,
+  );
   await scanImageLayers(source, image, (where, entry) => {
     const step = where.history?.created_by?.replace(/ # buildkit$/, "") ?? `layer ${where.index + 1}`;
-    if (devDependencies.length > 0 && devPattern.test(entry.path)) devHits.push(`${entry.path} (added by: ${step})`);
+    if (devDependencies.length > 0 && devPattern.test(entry.path))
+      devHits.push(`${entry.path} (added by: ${step})`);
     if (entry.type === "file" && entry.size > 0 && PACKAGE_CACHE.test(`/${entry.path}`)) {
       const hit = cacheHits.get(step) ?? { bytes: 0, files: 0, example: entry.path };
       cacheHits.set(step, { bytes: hit.bytes + entry.size, files: hit.files + 1, example: hit.example });
     }
-    if (markerFound === undefined && entry.type === "file" && entry.size < 5_000_000 && /\.m?js$/.test(entry.path)) {
+    if (
+      markerFound === undefined &&
+      entry.type === "file" &&
+      entry.size < 5_000_000 &&
+      /\.m?js$/.test(entry.path)
+    ) {
       const parts: Buffer[] = [];
       return (chunk) => {
         parts.push(chunk);
@@ -164,20 +232,39 @@ async function judgeImage(ctx: GradingContext, card: Scorecard, tag: string, mar
   });
 
   if (!card.has(CHECKS.sourceRebuilt.id)) {
-    card.judge(CHECKS.sourceRebuilt.id, markerFound !== undefined, markerFound
-      ? { message: `The edit to ${sourceFile} was rebuilt and reached the image (${markerFound}).` }
-      : { message: `The grader edited ${sourceFile}; the build ran but the final image does not contain the rebuilt code. Make sure the runtime stage copies the build output.` });
+    card.judge(
+      CHECKS.sourceRebuilt.id,
+      markerFound !== undefined,
+      markerFound
+        ? { message: `The edit to ${sourceFile} was rebuilt and reached the image (${markerFound}).` }
+        : {
+            message: `The grader edited ${sourceFile}; the build ran but the final image does not contain the rebuilt code. Make sure the runtime stage copies the build output.`,
+          },
+    );
   }
-  card.judge(CHECKS.noDevDeps.id, devHits.length === 0, devHits.length === 0
-    ? { message: `None of the dev dependencies (${devDependencies.join(", ")}) is in any layer.` }
-    : { message: `The final image ships dev dependencies: install with --omit=dev in the runtime stage instead of copying node_modules from the build stage.`, details: devHits.slice(0, 10) });
+  card.judge(
+    CHECKS.noDevDeps.id,
+    devHits.length === 0,
+    devHits.length === 0
+      ? { message: `None of the dev dependencies (${devDependencies.join(", ")}) is in any layer.` }
+      : {
+          message: `The final image ships dev dependencies: install with --omit=dev in the runtime stage instead of copying node_modules from the build stage.`,
+          details: devHits.slice(0, 10),
+        },
+  );
   const total = [...cacheHits.values()].reduce((t, h) => t + h.bytes, 0);
-  card.judge(CHECKS.noPackageCache.id, total === 0, total === 0
-    ? { message: "No layer contains a package-manager cache." }
-    : {
-        message: `${formatBytes(total)} of package-manager cache is baked into the image. A cache mount keeps it out of the layers.`,
-        details: [...cacheHits.entries()].map(([step, h]) => `${step}: ${h.files} files, ${formatBytes(h.bytes)} (e.g. ${h.example})`),
-      });
+  card.judge(
+    CHECKS.noPackageCache.id,
+    total === 0,
+    total === 0
+      ? { message: "No layer contains a package-manager cache." }
+      : {
+          message: `${formatBytes(total)} of package-manager cache is baked into the image. A cache mount keeps it out of the layers.`,
+          details: [...cacheHits.entries()].map(
+            ([step, h]) => `${step}: ${h.files} files, ${formatBytes(h.bytes)} (e.g. ${h.example})`,
+          ),
+        },
+  );
   ctx.measurements["image.packageCacheBytes"] = total;
 }
 
@@ -188,7 +275,12 @@ function escape(s: string): string {
 /** Appends an exported constant to a source file, so the rebuilt output can be recognised. */
 async function markSource(dir: string, marker: string): Promise<string> {
   const preferred = join("src", "server.ts");
-  const candidates = [preferred, ...(await readdir(join(dir, "src")).catch(() => [])).filter((f) => /\.[cm]?[jt]s$/.test(f)).map((f) => join("src", f))];
+  const candidates = [
+    preferred,
+    ...(await readdir(join(dir, "src")).catch(() => []))
+      .filter((f) => /\.[cm]?[jt]s$/.test(f))
+      .map((f) => join("src", f)),
+  ];
   for (const file of candidates) {
     const text = await readFile(join(dir, file), "utf8").catch(() => undefined);
     if (text === undefined) continue;

@@ -1,4 +1,9 @@
-import { mountsOf, type DockerfileModel, type InstructionModel, type StageModel } from "../../harness/dockerfile/dockerfile-model.ts";
+import {
+  mountsOf,
+  type DockerfileModel,
+  type InstructionModel,
+  type StageModel,
+} from "../../harness/dockerfile/dockerfile-model.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { CHECKS } from "./checks.ts";
 import { bringsSource, isBuildCommand, isInstallCommand, isManifestPath } from "./install-command.ts";
@@ -13,20 +18,28 @@ interface InstallSite {
 
 export function installSites(model: DockerfileModel): InstallSite[] {
   return model.stages.flatMap((stage) =>
-    stage.instructions.flatMap((run, position) => (run.keyword === "RUN" && isInstallCommand(run.text) ? [{ stage, run, position }] : [])),
+    stage.instructions.flatMap((run, position) =>
+      run.keyword === "RUN" && isInstallCommand(run.text) ? [{ stage, run, position }] : [],
+    ),
   );
 }
 
 /** Static checks on the Dockerfile; behaviour is measured separately on real builds. */
 export function checkDockerfile(model: DockerfileModel, card: Scorecard): void {
   if (model.problems.length > 0) {
-    card.fail(CHECKS.parses.id, { message: `The Dockerfile has problems: ${model.problems.join("; ")}.`, location: { file: FILE } });
+    card.fail(CHECKS.parses.id, {
+      message: `The Dockerfile has problems: ${model.problems.join("; ")}.`,
+      location: { file: FILE },
+    });
   } else {
     card.pass(CHECKS.parses.id, { message: `${model.stages.length} stage(s) parsed.` });
   }
   const sites = installSites(model);
   if (sites.length === 0) {
-    const none = { message: "No RUN step installs dependencies (npm ci, npm install, yarn or pnpm install) was found.", location: { file: FILE } };
+    const none = {
+      message: "No RUN step installs dependencies (npm ci, npm install, yarn or pnpm install) was found.",
+      location: { file: FILE },
+    };
     card.fail(CHECKS.manifestsFirst.id, none);
     card.fail(CHECKS.installCacheMount.id, none);
   } else {
@@ -39,8 +52,14 @@ export function checkDockerfile(model: DockerfileModel, card: Scorecard): void {
 function checkManifestsFirst(sites: readonly InstallSite[], card: Scorecard): void {
   for (const { stage, run, position } of sites) {
     // A bind mount of the manifests into the install step is as good as copying them first.
-    const boundManifests = mountsOf(run, "bind").some((m) => isManifestPath(m.options["source"] ?? m.options["src"] ?? ""));
-    const copiesBefore = stage.instructions.slice(0, position).filter((i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flags.some((f) => f.name === "from"));
+    const boundManifests = mountsOf(run, "bind").some((m) =>
+      isManifestPath(m.options["source"] ?? m.options["src"] ?? ""),
+    );
+    const copiesBefore = stage.instructions
+      .slice(0, position)
+      .filter(
+        (i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flags.some((f) => f.name === "from"),
+      );
     const sourceCopy = copiesBefore.find((c) => c.args.slice(0, -1).some(bringsSource));
     if (sourceCopy) {
       card.fail(CHECKS.manifestsFirst.id, {
@@ -49,7 +68,8 @@ function checkManifestsFirst(sites: readonly InstallSite[], card: Scorecard): vo
       });
       return;
     }
-    const manifestCopied = boundManifests || copiesBefore.some((c) => c.args.slice(0, -1).some(isManifestPath));
+    const manifestCopied =
+      boundManifests || copiesBefore.some((c) => c.args.slice(0, -1).some(isManifestPath));
     if (!manifestCopied) {
       card.fail(CHECKS.manifestsFirst.id, {
         message: `The install on line ${run.line} runs before package.json and package-lock.json are copied in.`,
@@ -72,23 +92,33 @@ function checkCacheMounts(sites: readonly InstallSite[], card: Scorecard): void 
     });
     return;
   }
-  const targets = sites.flatMap((s) => mountsOf(s.run, "cache").map((m) => m.options["target"] ?? m.options["dst"] ?? "?"));
-  card.pass(CHECKS.installCacheMount.id, { message: `Cache mount(s) on ${[...new Set(targets)].join(", ")}. Whether the package manager really uses them is measured on the builds.` });
+  const targets = sites.flatMap((s) =>
+    mountsOf(s.run, "cache").map((m) => m.options["target"] ?? m.options["dst"] ?? "?"),
+  );
+  card.pass(CHECKS.installCacheMount.id, {
+    message: `Cache mount(s) on ${[...new Set(targets)].join(", ")}. Whether the package manager really uses them is measured on the builds.`,
+  });
 }
 
 function checkRuntimeStage(model: DockerfileModel, card: Scorecard): void {
   const final = model.stages.at(-1);
   if (!final || model.stages.length < 2) {
     card.fail(CHECKS.runtimeStage.id, {
-      message: "The image is built in a single stage, so compilers and dev dependencies ship with it. Compile in a build stage and start a fresh runtime stage.",
+      message:
+        "The image is built in a single stage, so compilers and dev dependencies ship with it. Compile in a build stage and start a fresh runtime stage.",
       location: { file: FILE, line: final?.line ?? 1 },
     });
     return;
   }
   const compiles = final.instructions.find((i) => i.keyword === "RUN" && isBuildCommand(i.text));
   if (compiles) {
-    card.fail(CHECKS.runtimeStage.id, { message: `The final stage compiles the app (line ${compiles.line}); copy the build output from the build stage instead.`, location: { file: FILE, line: compiles.line } });
+    card.fail(CHECKS.runtimeStage.id, {
+      message: `The final stage compiles the app (line ${compiles.line}); copy the build output from the build stage instead.`,
+      location: { file: FILE, line: compiles.line },
+    });
     return;
   }
-  card.pass(CHECKS.runtimeStage.id, { message: `The final stage (from line ${final.line}) only assembles the runtime.` });
+  card.pass(CHECKS.runtimeStage.id, {
+    message: `The final stage (from line ${final.line}) only assembles the runtime.`,
+  });
 }

@@ -19,12 +19,23 @@ async function grade(fixture?: WrongFixture): Promise<GradeReport> {
   }
 }
 
-const failingOf = (report: GradeReport): string[] => report.checks.filter((c) => c.status !== "passed").map((c) => `${c.id}:${c.status}`).sort();
+const failingOf = (report: GradeReport): string[] =>
+  report.checks
+    .filter((c) => c.status !== "passed")
+    .map((c) => `${c.id}:${c.status}`)
+    .sort();
 
 describe.concurrent("cache-mounts grader on the real engine", () => {
   it("gives the reference solution full marks", async () => {
     const report = await grade();
-    expect(failingOf(report), JSON.stringify(report.checks.filter((c) => c.status !== "passed"), null, 1)).toEqual([]);
+    expect(
+      failingOf(report),
+      JSON.stringify(
+        report.checks.filter((c) => c.status !== "passed"),
+        null,
+        1,
+      ),
+    ).toEqual([]);
     expect(report.status).toBe("passed");
     expect(report.score).toBe(report.maxScore);
     expect(report.checks).toHaveLength(CHECK_LIST.length);
@@ -39,10 +50,15 @@ describe.concurrent("cache-mounts grader on the real engine", () => {
   for (const fixture of fixtures) {
     it(`${fixture.name}: ${fixture.mistake}`, async () => {
       const report = await grade(fixture);
-      const detail = JSON.stringify(report.checks.filter((c) => c.status !== "passed").map((c) => [c.id, c.message]), null, 1);
+      const detail = JSON.stringify(
+        report.checks.filter((c) => c.status !== "passed").map((c) => [c.id, c.message]),
+        null,
+        1,
+      );
       expect(failingOf(report), detail).toEqual(fixture.failing.map((id) => `${id}:failed`).sort());
       expect(report.status).toBe("failed");
-      for (const check of report.checks.filter((c) => c.status === "failed")) expect(check.message.length).toBeGreaterThan(20);
+      for (const check of report.checks.filter((c) => c.status === "failed"))
+        expect(check.message.length).toBeGreaterThan(20);
     });
   }
 });

@@ -17,12 +17,23 @@ export const cacheMountsGrader: Grader = {
     const dir = ctx.submission.dir;
     const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8").catch(() => undefined);
     if (dockerfile === undefined) {
-      card.failRemaining([CHECKS.parses.id, CHECKS.manifestsFirst.id, CHECKS.installCacheMount.id, CHECKS.runtimeStage.id, ...BEHAVIOUR_IDS], { message: "There is no Dockerfile in the submission.", location: { file: "Dockerfile" } });
+      card.failRemaining(
+        [
+          CHECKS.parses.id,
+          CHECKS.manifestsFirst.id,
+          CHECKS.installCacheMount.id,
+          CHECKS.runtimeStage.id,
+          ...BEHAVIOUR_IDS,
+        ],
+        { message: "There is no Dockerfile in the submission.", location: { file: "Dockerfile" } },
+      );
     } else {
       await card.run(CHECKS.parses.id, () => checkDockerfile(parseDockerfile(dockerfile), card));
     }
     const workflow = await readFile(join(dir, WORKFLOW_FILE), "utf8").catch(() => undefined);
-    await card.run(CHECKS.workflowBuildx.id, () => checkWorkflow(workflow === undefined ? undefined : parseWorkflow(workflow), card));
+    await card.run(CHECKS.workflowBuildx.id, () =>
+      checkWorkflow(workflow === undefined ? undefined : parseWorkflow(workflow), card),
+    );
 
     if (dockerfile === undefined) return;
     const devDependencies = await readDevDependencies(dir);

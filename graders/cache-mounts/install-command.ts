@@ -11,7 +11,8 @@ export function isBuildCommand(text: string): boolean {
 }
 
 /** Files that only describe dependencies: copying them first keeps the install cacheable. */
-const MANIFEST = /(^|\/)(package(\*|-lock)?\.json|package\*\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|\.npmrc|\.yarnrc(\.yml)?)$/;
+const MANIFEST =
+  /(^|\/)(package(\*|-lock)?\.json|package\*\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|\.npmrc|\.yarnrc(\.yml)?)$/;
 
 export function isManifestPath(path: string): boolean {
   return MANIFEST.test(path.replace(/^\.\//, ""));

@@ -1,5 +1,10 @@
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
-import { parseCsvSpecs, stepsUsing, type WorkflowModel, type WorkflowStep } from "../../harness/workflow/workflow-model.ts";
+import {
+  parseCsvSpecs,
+  stepsUsing,
+  type WorkflowModel,
+  type WorkflowStep,
+} from "../../harness/workflow/workflow-model.ts";
 import { CHECKS } from "./checks.ts";
 
 export const WORKFLOW_FILE = ".github/workflows/build.yml";
@@ -21,50 +26,99 @@ function cacheSpecs(model: WorkflowModel): CacheSpecs[] {
     .filter((s) => s.run !== undefined && /docker\s+buildx\s+build/.test(s.run))
     .map((step) => {
       const run = step.run ?? "";
-      const flag = (name: string): Record<string, string>[] => [...run.matchAll(new RegExp(`--${name}[= ]+["']?([^\\s"']+)`, "g"))].flatMap((m) => parseCsvSpecs(m[1] ?? ""));
+      const flag = (name: string): Record<string, string>[] =>
+        [...run.matchAll(new RegExp(`--${name}[= ]+["']?([^\\s"']+)`, "g"))].flatMap((m) =>
+          parseCsvSpecs(m[1] ?? ""),
+        );
       return { step, from: flag("cache-from"), to: flag("cache-to") };
     });
   return [...fromAction, ...fromRun];
 }
 
 export function checkWorkflow(model: WorkflowModel | undefined, card: Scorecard): void {
-  const ids = [CHECKS.workflowBuildx.id, CHECKS.workflowBuild.id, CHECKS.workflowCacheFrom.id, CHECKS.workflowCacheMax.id];
+  const ids = [
+    CHECKS.workflowBuildx.id,
+    CHECKS.workflowBuild.id,
+    CHECKS.workflowCacheFrom.id,
+    CHECKS.workflowCacheMax.id,
+  ];
   if (!model) {
     card.failRemaining(ids, { message: `${WORKFLOW_FILE} is missing.`, location: { file: WORKFLOW_FILE } });
     return;
   }
   if (model.problems.length > 0) {
-    card.failRemaining(ids, { message: `${WORKFLOW_FILE} does not parse: ${model.problems.join("; ")}`, location: { file: WORKFLOW_FILE } });
+    card.failRemaining(ids, {
+      message: `${WORKFLOW_FILE} does not parse: ${model.problems.join("; ")}`,
+      location: { file: WORKFLOW_FILE },
+    });
     return;
   }
   const setup = stepsUsing(model, "docker/setup-buildx-action")[0];
-  card.judge(CHECKS.workflowBuildx.id, setup !== undefined, setup
-    ? { message: `Buildx is set up (line ${setup.line}).`, location: { file: WORKFLOW_FILE, line: setup.line } }
-    : { message: "Add a docker/setup-buildx-action step: the gha cache backend needs a Buildx builder.", location: { file: WORKFLOW_FILE } });
+  card.judge(
+    CHECKS.workflowBuildx.id,
+    setup !== undefined,
+    setup
+      ? {
+          message: `Buildx is set up (line ${setup.line}).`,
+          location: { file: WORKFLOW_FILE, line: setup.line },
+        }
+      : {
+          message: "Add a docker/setup-buildx-action step: the gha cache backend needs a Buildx builder.",
+          location: { file: WORKFLOW_FILE },
+        },
+  );
 
   const specs = cacheSpecs(model);
   const build = specs[0]?.step;
   const plainBuild = model.steps.find((s) => s.run !== undefined && /docker\s+build\b/.test(s.run));
-  card.judge(CHECKS.workflowBuild.id, build !== undefined, build
-    ? { message: `The image is built with Buildx (line ${build.line}).`, location: { file: WORKFLOW_FILE, line: build.line } }
-    : { message: `Build with docker/build-push-action${plainBuild ? ` instead of the plain "docker build" on line ${plainBuild.line}` : ""}.`, location: { file: WORKFLOW_FILE, ...(plainBuild ? { line: plainBuild.line } : {}) } });
+  card.judge(
+    CHECKS.workflowBuild.id,
+    build !== undefined,
+    build
+      ? {
+          message: `The image is built with Buildx (line ${build.line}).`,
+          location: { file: WORKFLOW_FILE, line: build.line },
+        }
+      : {
+          message: `Build with docker/build-push-action${plainBuild ? ` instead of the plain "docker build" on line ${plainBuild.line}` : ""}.`,
+          location: { file: WORKFLOW_FILE, ...(plainBuild ? { line: plainBuild.line } : {}) },
+        },
+  );
 
   const from = specs.find((s) => s.from.some((c) => c["type"] === "gha"));
-  card.judge(CHECKS.workflowCacheFrom.id, from !== undefined, from
-    ? { message: "The build imports the gha cache.", location: { file: WORKFLOW_FILE, line: from.step.line } }
-    : { message: "Set cache-from: type=gha so the build starts from the previous run's cache.", location: { file: WORKFLOW_FILE, ...(build ? { line: build.line } : {}) } });
+  card.judge(
+    CHECKS.workflowCacheFrom.id,
+    from !== undefined,
+    from
+      ? {
+          message: "The build imports the gha cache.",
+          location: { file: WORKFLOW_FILE, line: from.step.line },
+        }
+      : {
+          message: "Set cache-from: type=gha so the build starts from the previous run's cache.",
+          location: { file: WORKFLOW_FILE, ...(build ? { line: build.line } : {}) },
+        },
+  );
 
-  const toGha = specs.flatMap((s) => s.to.filter((c) => c["type"] === "gha").map((c) => ({ c, step: s.step })));
+  const toGha = specs.flatMap((s) =>
+    s.to.filter((c) => c["type"] === "gha").map((c) => ({ c, step: s.step })),
+  );
   const max = toGha.find(({ c }) => c["mode"] === "max");
   if (max) {
-    card.pass(CHECKS.workflowCacheMax.id, { message: "The build exports the gha cache with mode=max (every stage's layers).", location: { file: WORKFLOW_FILE, line: max.step.line } });
+    card.pass(CHECKS.workflowCacheMax.id, {
+      message: "The build exports the gha cache with mode=max (every stage's layers).",
+      location: { file: WORKFLOW_FILE, line: max.step.line },
+    });
   } else {
     const first = toGha[0];
     card.fail(CHECKS.workflowCacheMax.id, {
       message: first
         ? `cache-to exports the gha cache in ${first.c["mode"] ?? "min"} mode: only the final stage's layers are kept, so the build stage (and its install) is never restored. Use mode=max.`
         : "Set cache-to: type=gha,mode=max so the next run can reuse every stage.",
-      location: { file: WORKFLOW_FILE, ...(first ? { line: first.step.line } : build ? { line: build.line } : {}) },
+      location: {
+        file: WORKFLOW_FILE,
+        ...(first ? { line: first.step.line } : build ? { line: build.line } : {}),
+      },
     });
   }
 }

@@ -24,6 +24,7 @@ export interface BuildRequest {
   readonly platforms?: readonly string[];
   readonly tags?: readonly string[];
   readonly target?: string;
+  /** `oci` writes an OCI layout folder (not a tarball) at `dest`. */
   readonly output: "load" | "push" | "cacheonly" | { readonly type: "oci"; readonly dest: string };
   /** RUN steps' network: none unless the exercise needs a package registry. */
   readonly network: "none" | "host";
@@ -70,15 +71,28 @@ export class BuildCommand {
     const metadataFile = join(work, "metadata.json");
     const dockerfilePath = resolve(request.context, request.dockerfile ?? "Dockerfile");
     const { path: dockerfile, note } = await this.prepareDockerfile(dockerfilePath, work);
-    const args = ["build", "--progress=rawjson", "--metadata-file", metadataFile, "-f", dockerfile, "--network", request.network];
+    const args = [
+      "build",
+      "--progress=rawjson",
+      "--metadata-file",
+      metadataFile,
+      "-f",
+      dockerfile,
+      "--network",
+      request.network,
+    ];
     for (const p of request.platforms ?? []) args.push("--platform", p);
     for (const t of request.tags ?? []) args.push("-t", t);
     if (request.target) args.push("--target", request.target);
     const output = request.output;
     if (output === "load") args.push("--load");
     else if (output === "push") args.push("--push");
-    else if (output !== "cacheonly") args.push("--output", `type=oci,dest=${output.dest}`);
-    for (const s of request.secrets ?? []) args.push("--secret", [`id=${s.id}`, ...(s.src ? [`src=${s.src}`] : []), ...(s.env ? [`env=${s.env}`] : [])].join(","));
+    else if (output !== "cacheonly") args.push("--output", `type=oci,dest=${output.dest},tar=false`);
+    for (const s of request.secrets ?? [])
+      args.push(
+        "--secret",
+        [`id=${s.id}`, ...(s.src ? [`src=${s.src}`] : []), ...(s.env ? [`env=${s.env}`] : [])].join(","),
+      );
     for (const [k, v] of Object.entries(request.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
     for (const c of request.cacheFrom ?? []) args.push("--cache-from", c);
     for (const c of request.cacheTo ?? []) args.push("--cache-to", c);
@@ -125,16 +139,23 @@ export class BuildCommand {
   }
 
   /** Sets aside an unpullable `# syntax=` frontend (GRADER_FRONTEND=pull keeps it). */
-  private async prepareDockerfile(path: string, work: string): Promise<{ path: string; note: string | undefined }> {
+  private async prepareDockerfile(
+    path: string,
+    work: string,
+  ): Promise<{ path: string; note: string | undefined }> {
     if (process.env["GRADER_FRONTEND"] === "pull") return { path, note: undefined };
     const text = await readFile(path, "utf8").catch(() => undefined);
     if (text === undefined) return { path, note: undefined };
     const edit = stripSyntaxDirective(text);
     if (!edit.removed) return { path, note: undefined };
-    if (process.env["GRADER_FRONTEND"] !== "builtin" && (await frontendPullable(this.buildx, edit.removed))) return { path, note: undefined };
+    if (process.env["GRADER_FRONTEND"] !== "builtin" && (await frontendPullable(this.buildx, edit.removed)))
+      return { path, note: undefined };
     const copy = join(work, "Dockerfile");
     await writeFile(copy, edit.text);
-    return { path: copy, note: `the frontend image ${edit.removed} could not be pulled; built with the engine's built-in Dockerfile frontend` };
+    return {
+      path: copy,
+      note: `the frontend image ${edit.removed} could not be pulled; built with the engine's built-in Dockerfile frontend`,
+    };
   }
 }
 
@@ -142,7 +163,11 @@ const pullable = new Map<string, Promise<boolean>>();
 function frontendPullable(buildx: Buildx, image: string): Promise<boolean> {
   let known = pullable.get(image);
   if (!known) {
-    known = exec("docker", ["buildx", "imagetools", "inspect", image], { env: buildx.environment.env, reject: false, timeoutMs: 8000 }).then((r) => r.exitCode === 0);
+    known = exec("docker", ["buildx", "imagetools", "inspect", image], {
+      env: buildx.environment.env,
+      reject: false,
+      timeoutMs: 8000,
+    }).then((r) => r.exitCode === 0);
     pullable.set(image, known);
   }
   return known;
@@ -160,7 +185,15 @@ function progressReporter(onStep: NonNullable<BuildRequest["onStep"]>): (chunk: 
     if (values.length === 0) return;
     events.push(...toSolveStatuses(values));
     for (const step of foldSteps({ events, trailer: "" })) {
-      const state = step.error ? "error" : step.cached ? "cached" : step.completed ? "done" : step.started ? "started" : undefined;
+      const state = step.error
+        ? "error"
+        : step.cached
+          ? "cached"
+          : step.completed
+            ? "done"
+            : step.started
+              ? "started"
+              : undefined;
       if (state && seen.get(step.digest) !== state) {
         seen.set(step.digest, state);
         onStep({ name: step.name, state });

@@ -8,7 +8,13 @@ export interface BuildMetadata {
 }
 
 export function parseBuildMetadata(text: string): BuildMetadata {
-  const empty: BuildMetadata = { imageDigest: undefined, configDigest: undefined, imageName: undefined, buildRef: undefined, mediaType: undefined };
+  const empty: BuildMetadata = {
+    imageDigest: undefined,
+    configDigest: undefined,
+    imageName: undefined,
+    buildRef: undefined,
+    mediaType: undefined,
+  };
   if (!text.trim()) return empty;
   const raw: unknown = JSON.parse(text);
   if (typeof raw !== "object" || raw === null) return empty;
@@ -18,7 +24,9 @@ export function parseBuildMetadata(text: string): BuildMetadata {
   };
   const descriptor = (raw as Record<string, unknown>)["containerimage.descriptor"];
   const mediaType =
-    typeof descriptor === "object" && descriptor !== null && typeof (descriptor as Record<string, unknown>)["mediaType"] === "string"
+    typeof descriptor === "object" &&
+    descriptor !== null &&
+    typeof (descriptor as Record<string, unknown>)["mediaType"] === "string"
       ? String((descriptor as Record<string, unknown>)["mediaType"])
       : undefined;
   return {

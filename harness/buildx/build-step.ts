@@ -36,7 +36,14 @@ export function foldSteps(parse: RawJsonParse): BuildStep[] {
     for (const v of event.vertexes) {
       let acc = byDigest.get(v.digest);
       if (!acc) {
-        acc = { name: v.name ?? v.digest, cached: false, started: undefined, completed: undefined, error: undefined, log: [] };
+        acc = {
+          name: v.name ?? v.digest,
+          cached: false,
+          started: undefined,
+          completed: undefined,
+          error: undefined,
+          log: [],
+        };
         byDigest.set(v.digest, acc);
       }
       if (v.name) acc.name = v.name;

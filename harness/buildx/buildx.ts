@@ -11,11 +11,17 @@ export class Buildx {
   }
 
   /** `docker buildx <args>` with the run's builder selected. */
-  buildx(args: readonly string[], options: Omit<ExecOptions, "env"> & { extraEnv?: Readonly<Record<string, string>> } = {}): Promise<ExecResult> {
+  buildx(
+    args: readonly string[],
+    options: Omit<ExecOptions, "env"> & { extraEnv?: Readonly<Record<string, string>> } = {},
+  ): Promise<ExecResult> {
     const builder = this.environment.builder ? ["--builder", this.environment.builder] : [];
     const [sub, ...rest] = args;
     const { extraEnv, ...execOptions } = options;
-    return exec("docker", ["buildx", ...(sub ? [sub] : []), ...builder, ...rest], { ...execOptions, env: { ...this.environment.env, ...extraEnv } });
+    return exec("docker", ["buildx", ...(sub ? [sub] : []), ...builder, ...rest], {
+      ...execOptions,
+      env: { ...this.environment.env, ...extraEnv },
+    });
   }
 
   /** A plain `docker <args>` call against the run's engine. */

@@ -52,7 +52,16 @@ export function cacheMounts(records: readonly DiskUsageRecord[]): CacheMountReco
     });
 }
 
-const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
 
 /** "8.192kB" -> 8192; go-units' decimal sizes as buildx prints them. */
 export function parseSize(text: string): number {

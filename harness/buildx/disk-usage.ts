@@ -1,5 +1,10 @@
 import type { Buildx } from "./buildx.ts";
-import { cacheMounts, parseDiskUsage, type CacheMountRecord, type DiskUsageRecord } from "./cache-mount-record.ts";
+import {
+  cacheMounts,
+  parseDiskUsage,
+  type CacheMountRecord,
+  type DiskUsageRecord,
+} from "./cache-mount-record.ts";
 
 /** `docker buildx du --verbose` on the run's builder. */
 export class DiskUsage {

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parseRawJson, splitJsonStream } from "./rawjson.ts";
 import { dockerfileSteps, failingStep, foldSteps, workSteps } from "./build-step.ts";
 
-const testdata = (name: string): string => readFileSync(new URL(`./testdata/${name}`, import.meta.url), "utf8");
+const testdata = (name: string): string =>
+  readFileSync(new URL(`./testdata/${name}`, import.meta.url), "utf8");
 
 describe("rawjson stream", () => {
   it("splits concatenated pretty-printed objects and keeps the trailing CLI text", () => {
@@ -21,7 +22,13 @@ describe("rawjson stream", () => {
   it("folds a captured two-platform cold build into named, staged steps", () => {
     const steps = foldSteps(parseRawJson(testdata("cold.rawjson")));
     const run = steps.find((s) => s.name === "[linux/arm64 base 2/2] RUN echo hello > /a && uname -m");
-    expect(run).toMatchObject({ stage: "base", platform: "linux/arm64", instruction: "RUN", index: 2, cached: false });
+    expect(run).toMatchObject({
+      stage: "base",
+      platform: "linux/arm64",
+      instruction: "RUN",
+      index: 2,
+      cached: false,
+    });
     expect(run?.log).toContain("aarch64");
     expect(run?.durationMs).toBeGreaterThan(0);
     const docker = dockerfileSteps(steps);

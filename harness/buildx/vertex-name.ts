@@ -22,7 +22,15 @@ const POSITION = /^(\d+)\/(\d+)$/;
 export function parseVertexName(name: string): VertexName {
   const match = PREFIX.exec(name);
   if (!match) {
-    return { platform: undefined, stage: undefined, index: undefined, total: undefined, instruction: undefined, text: name, internal: true };
+    return {
+      platform: undefined,
+      stage: undefined,
+      index: undefined,
+      total: undefined,
+      instruction: undefined,
+      text: name,
+      internal: true,
+    };
   }
   const words = (match[1] ?? "").split(/\s+/).filter(Boolean);
   const text = match[2] ?? "";

@@ -45,7 +45,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const ids = values.all ? exercises.map((e) => e.id) : positionals;
   if (ids.length !== 1 && !values.all) {
-    process.stderr.write(`${ids.length === 0 ? "name one exercise" : "name only one exercise (or use --all)"}\n\n${USAGE}\n`);
+    process.stderr.write(
+      `${ids.length === 0 ? "name one exercise" : "name only one exercise (or use --all)"}\n\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  const unknown = ids.filter((id) => !exercises.some((e) => e.id === id));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown exercise ${unknown.join(", ")}; known: ${exercises.map((e) => e.id).join(", ")} (grade --list)\n`);
     return 2;
   }
   if (values.all && values.submission) {

@@ -34,7 +34,10 @@ describe("Dockerfile model", () => {
     expect(run && mountsOf(run, "secret").map((m) => m.options["id"])).toEqual(["npmrc"]);
   });
   it("reports what is not a Dockerfile", () => {
-    expect(parseDockerfile("RUN echo\n").problems).toEqual(["line 1: RUN before the first FROM", "no FROM instruction: a Dockerfile must start a stage with FROM"]);
+    expect(parseDockerfile("RUN echo\n").problems).toEqual([
+      "line 1: RUN before the first FROM",
+      "no FROM instruction: a Dockerfile must start a stage with FROM",
+    ]);
     expect(parseDockerfile("FROM a\nFORM b\n").problems).toEqual(["line 2: unknown instruction FORM"]);
     expect(parseDockerfile("").stages).toEqual([]);
   });

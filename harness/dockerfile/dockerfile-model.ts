@@ -37,12 +37,38 @@ export interface DockerfileModel {
   readonly problems: readonly string[];
 }
 
-const KNOWN = new Set(["FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"]);
+const KNOWN = new Set([
+  "FROM",
+  "RUN",
+  "CMD",
+  "LABEL",
+  "MAINTAINER",
+  "EXPOSE",
+  "ENV",
+  "ADD",
+  "COPY",
+  "ENTRYPOINT",
+  "VOLUME",
+  "USER",
+  "WORKDIR",
+  "ARG",
+  "ONBUILD",
+  "STOPSIGNAL",
+  "HEALTHCHECK",
+  "SHELL",
+]);
 
 export function parseDockerfile(content: string): DockerfileModel {
   const parsed = DockerfileParser.parse(content);
   const problems: string[] = [];
-  const stages: { index: number; name: string | undefined; baseImage: string; platform: string | undefined; line: number; instructions: InstructionModel[] }[] = [];
+  const stages: {
+    index: number;
+    name: string | undefined;
+    baseImage: string;
+    platform: string | undefined;
+    line: number;
+    instructions: InstructionModel[];
+  }[] = [];
   const globalArgs: InstructionModel[] = [];
   for (const instruction of parsed.getInstructions()) {
     const model = toModel(instruction);
@@ -70,7 +96,13 @@ export function parseDockerfile(content: string): DockerfileModel {
 
 function toModel(instruction: Instruction): InstructionModel {
   const range = instruction.getRange();
-  const withFlags = instruction as Instruction & { getFlags?: () => { getName(): string; getValue(): string | null; getOptions(): { getName(): string; getValue(): string | null }[] }[] };
+  const withFlags = instruction as Instruction & {
+    getFlags?: () => {
+      getName(): string;
+      getValue(): string | null;
+      getOptions(): { getName(): string; getValue(): string | null }[];
+    }[];
+  };
   const flags: FlagModel[] = (withFlags.getFlags?.() ?? []).map((f) => ({
     name: f.getName(),
     value: f.getValue() ?? undefined,
@@ -89,9 +121,14 @@ function toModel(instruction: Instruction): InstructionModel {
 
 /** The stage a `--from=` or FROM refers to: by name or by index. */
 export function findStage(model: DockerfileModel, ref: string): StageModel | undefined {
-  return model.stages.find((s) => s.name === ref.toLowerCase()) ?? (/^\d+$/.test(ref) ? model.stages[Number(ref)] : undefined);
+  return (
+    model.stages.find((s) => s.name === ref.toLowerCase()) ??
+    (/^\d+$/.test(ref) ? model.stages[Number(ref)] : undefined)
+  );
 }
 
 export function mountsOf(instruction: InstructionModel, type?: string): FlagModel[] {
-  return instruction.flags.filter((f) => f.name === "mount" && (type === undefined || (f.options["type"] ?? "bind") === type));
+  return instruction.flags.filter(
+    (f) => f.name === "mount" && (type === undefined || (f.options["type"] ?? "bind") === type),
+  );
 }

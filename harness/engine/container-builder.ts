@@ -21,21 +21,44 @@ export interface BuildxBuilderOptions {
  * the usual choice on laptops and GitHub runners) or the remote driver (an existing BuildKit
  * daemon; isolation is then the daemon owner's business and the report says so).
  */
-export async function createBuildxBuilder(driver: Exclude<DriverKind, "private-engine">, options: BuildxBuilderOptions & { endpoint?: string } = {}): Promise<BuildEnvironment> {
+export async function createBuildxBuilder(
+  driver: Exclude<DriverKind, "private-engine">,
+  options: BuildxBuilderOptions & { endpoint?: string } = {},
+): Promise<BuildEnvironment> {
   const started = performance.now();
   const name = `grader-${randomBytes(4).toString("hex")}`;
   const dir = await mkdtemp(join(tmpdir(), "bkg-bx-"));
-  const env = baseEnv(options.dockerHost ? { DOCKER_HOST: options.dockerHost, BUILDX_NO_DEFAULT_ATTESTATIONS: "1" } : { BUILDX_NO_DEFAULT_ATTESTATIONS: "1" });
+  const env = baseEnv(
+    options.dockerHost
+      ? { DOCKER_HOST: options.dockerHost, BUILDX_NO_DEFAULT_ATTESTATIONS: "1" }
+      : { BUILDX_NO_DEFAULT_ATTESTATIONS: "1" },
+  );
   // BuildKit's own config: plain HTTP for loopback registries, the Docker Hub mirror if any.
   const toml = [
     ...(options.mirror ? [`[registry."docker.io"]`, `  mirrors = ["${new URL(options.mirror).host}"]`] : []),
-    ...[...(options.insecureRegistries ?? []), ...(options.mirror ? [new URL(options.mirror).host] : [])].flatMap((h) => [`[registry."${h}"]`, "  http = true", "  insecure = true"]),
+    ...[
+      ...(options.insecureRegistries ?? []),
+      ...(options.mirror ? [new URL(options.mirror).host] : []),
+    ].flatMap((h) => [`[registry."${h}"]`, "  http = true", "  insecure = true"]),
   ].join("\n");
   await writeFile(join(dir, "buildkitd.toml"), toml);
-  const args = ["buildx", "create", "--name", name, "--driver", driver, "--buildkitd-config", join(dir, "buildkitd.toml")];
+  const args = [
+    "buildx",
+    "create",
+    "--name",
+    name,
+    "--driver",
+    driver,
+    "--buildkitd-config",
+    join(dir, "buildkitd.toml"),
+  ];
   if (driver === "docker-container") args.push("--driver-opt", "network=host", "--bootstrap");
   if (driver === "remote") {
-    if (!options.endpoint) throw new GraderError("BUILDER_FAILED", "the remote driver needs an endpoint (GRADER_BUILDKIT_ENDPOINT=tcp://host:port)");
+    if (!options.endpoint)
+      throw new GraderError(
+        "BUILDER_FAILED",
+        "the remote driver needs an endpoint (GRADER_BUILDKIT_ENDPOINT=tcp://host:port)",
+      );
     args.push(options.endpoint);
   }
   let disposed = false;
@@ -50,9 +73,16 @@ export async function createBuildxBuilder(driver: Exclude<DriverKind, "private-e
   const created = await exec("docker", args, { env, reject: false, timeoutMs: 180_000 });
   if (created.exitCode !== 0) {
     await dispose();
-    throw new GraderError("BUILDER_FAILED", `could not create the ${driver} builder: ${created.stderr.trim()}`, {
-      hint: driver === "docker-container" ? "The moby/buildkit image must be pullable; or set GRADER_DRIVER=private-engine" : "Check GRADER_BUILDKIT_ENDPOINT",
-    });
+    throw new GraderError(
+      "BUILDER_FAILED",
+      `could not create the ${driver} builder: ${created.stderr.trim()}`,
+      {
+        hint:
+          driver === "docker-container"
+            ? "The moby/buildkit image must be pullable; or set GRADER_DRIVER=private-engine"
+            : "Check GRADER_BUILDKIT_ENDPOINT",
+      },
+    );
   }
   return {
     id: name,

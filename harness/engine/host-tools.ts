@@ -6,7 +6,13 @@ import { join, delimiter } from "node:path";
 export const ENGINE_PREFIX = process.env["GRADER_ENGINE_PREFIX"] ?? "/opt/bk-grader";
 
 export function searchPath(): string {
-  const extra = [join(ENGINE_PREFIX, "usr/sbin"), join(ENGINE_PREFIX, "usr/bin"), "/usr/local/sbin", "/usr/sbin", "/sbin"];
+  const extra = [
+    join(ENGINE_PREFIX, "usr/sbin"),
+    join(ENGINE_PREFIX, "usr/bin"),
+    "/usr/local/sbin",
+    "/usr/sbin",
+    "/sbin",
+  ];
   return [process.env["PATH"] ?? "/usr/bin:/bin", ...extra].join(delimiter);
 }
 
@@ -21,7 +27,9 @@ export function findExecutable(name: string): string | undefined {
 /** The buildx CLI plugin, wherever the docker client would find it. */
 export function findBuildxPlugin(): string | undefined {
   const candidates = [
-    process.env["DOCKER_CONFIG"] ? join(process.env["DOCKER_CONFIG"], "cli-plugins/docker-buildx") : undefined,
+    process.env["DOCKER_CONFIG"]
+      ? join(process.env["DOCKER_CONFIG"], "cli-plugins/docker-buildx")
+      : undefined,
     join(homedir(), ".docker/cli-plugins/docker-buildx"),
     "/usr/local/lib/docker/cli-plugins/docker-buildx",
     "/usr/local/libexec/docker/cli-plugins/docker-buildx",

@@ -18,7 +18,10 @@ export interface EnvironmentRequest {
  * configured, a private engine where dockerd can be started (root, as on CI here), else the
  * docker-container driver on the existing Docker engine.
  */
-export function chooseDriver(choice: DriverChoice, facts: { endpoint: string | undefined; canStartDockerd: boolean }): DriverKind {
+export function chooseDriver(
+  choice: DriverChoice,
+  facts: { endpoint: string | undefined; canStartDockerd: boolean },
+): DriverKind {
   if (choice !== "auto") return choice;
   if (facts.endpoint) return "remote";
   if (facts.canStartDockerd) return "private-engine";
@@ -27,20 +30,36 @@ export function chooseDriver(choice: DriverChoice, facts: { endpoint: string | u
 
 export function driverFromEnv(): DriverChoice {
   const value = process.env["GRADER_DRIVER"] ?? "auto";
-  if (value === "auto" || value === "private-engine" || value === "docker-container" || value === "remote") return value;
-  throw new GraderError("BUILDER_FAILED", `GRADER_DRIVER=${value} is not one of auto, private-engine, docker-container, remote`);
+  if (value === "auto" || value === "private-engine" || value === "docker-container" || value === "remote")
+    return value;
+  throw new GraderError(
+    "BUILDER_FAILED",
+    `GRADER_DRIVER=${value} is not one of auto, private-engine, docker-container, remote`,
+  );
 }
 
 export async function openEnvironment(request: EnvironmentRequest = {}): Promise<BuildEnvironment> {
   const endpoint = process.env["GRADER_BUILDKIT_ENDPOINT"];
-  const canStartDockerd = process.getuid?.() === 0 && findExecutable("dockerd") !== undefined && findExecutable("containerd") !== undefined;
+  const canStartDockerd =
+    process.getuid?.() === 0 &&
+    findExecutable("dockerd") !== undefined &&
+    findExecutable("containerd") !== undefined;
   const driver = chooseDriver(request.driver ?? driverFromEnv(), { endpoint, canStartDockerd });
   if (driver === "private-engine") {
-    return startPrivateEngine({ mirror: request.mirror, insecureRegistries: request.insecureRegistries ?? [] });
+    return startPrivateEngine({
+      mirror: request.mirror,
+      insecureRegistries: request.insecureRegistries ?? [],
+    });
   }
-  const ping = await exec("docker", ["version", "--format", "{{.Server.Version}}"], { env: baseEnv(hostDockerEnv()), reject: false, timeoutMs: 10_000 });
+  const ping = await exec("docker", ["version", "--format", "{{.Server.Version}}"], {
+    env: baseEnv(hostDockerEnv()),
+    reject: false,
+    timeoutMs: 10_000,
+  });
   if (ping.exitCode !== 0 && driver === "docker-container") {
-    throw new EngineUnavailableError(`no Docker engine answers (${ping.stderr.trim().split("\n")[0] ?? "docker version failed"})`);
+    throw new EngineUnavailableError(
+      `no Docker engine answers (${ping.stderr.trim().split("\n")[0] ?? "docker version failed"})`,
+    );
   }
   return createBuildxBuilder(driver, {
     insecureRegistries: request.insecureRegistries ?? [],
@@ -59,6 +78,9 @@ export async function detectMirror(): Promise<string | undefined> {
   const configured = process.env["GRADER_MIRROR"];
   if (configured === "none") return undefined;
   const candidate = configured ?? "http://127.0.0.1:5000";
-  const ok = await fetch(new URL("/v2/", candidate), { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+  const ok = await fetch(new URL("/v2/", candidate), { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
   return ok ? candidate : undefined;
 }

@@ -25,7 +25,8 @@ export interface PrivateEngineOptions {
 export async function startPrivateEngine(options: PrivateEngineOptions = {}): Promise<BuildEnvironment> {
   const started = performance.now();
   const dockerd = findExecutable("dockerd");
-  if (!dockerd) throw new EngineUnavailableError("dockerd was not found (needed for a private engine per grading run)");
+  if (!dockerd)
+    throw new EngineUnavailableError("dockerd was not found (needed for a private engine per grading run)");
   const buildx = findBuildxPlugin();
   if (!buildx) throw new EngineUnavailableError("the docker buildx plugin was not found");
 
@@ -47,11 +48,18 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     "ip-forward": false,
     "ip-masq": false,
     "registry-mirrors": options.mirror ? [options.mirror] : [],
-    "insecure-registries": [...(options.mirror ? [new URL(options.mirror).host] : []), ...(options.insecureRegistries ?? [])],
+    "insecure-registries": [
+      ...(options.mirror ? [new URL(options.mirror).host] : []),
+      ...(options.insecureRegistries ?? []),
+    ],
   };
   await writeFile(join(dir, "daemon.json"), JSON.stringify(daemonJson, null, 2));
 
-  const env = baseEnv({ DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: config, BUILDX_NO_DEFAULT_ATTESTATIONS: "1" });
+  const env = baseEnv({
+    DOCKER_HOST: `unix://${socket}`,
+    DOCKER_CONFIG: config,
+    BUILDX_NO_DEFAULT_ATTESTATIONS: "1",
+  });
   let daemon: Daemon | undefined;
   let disposed = false;
   const dispose = async (): Promise<void> => {
@@ -89,20 +97,36 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
   };
 }
 
-async function waitForEngine(env: Readonly<Record<string, string>>, daemon: Daemon, timeoutMs: number, logFile: string): Promise<void> {
+async function waitForEngine(
+  env: Readonly<Record<string, string>>,
+  daemon: Daemon,
+  timeoutMs: number,
+  logFile: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (daemon.hasExited()) {
       const log = await readFile(logFile, "utf8").catch(() => "");
-      throw new GraderError("ENGINE_START_FAILED", `dockerd exited while starting: ${log.trim().split("\n").slice(-3).join(" | ")}`, {
-        hint: "Check that runc and containerd are installed (sudo bash harness/engine/provision.sh)",
-      });
+      throw new GraderError(
+        "ENGINE_START_FAILED",
+        `dockerd exited while starting: ${log.trim().split("\n").slice(-3).join(" | ")}`,
+        {
+          hint: "Check that runc and containerd are installed (sudo bash harness/engine/provision.sh)",
+        },
+      );
     }
-    const probe = await exec("docker", ["version", "--format", "{{.Server.Version}}"], { env, reject: false, timeoutMs: 5000 });
+    const probe = await exec("docker", ["version", "--format", "{{.Server.Version}}"], {
+      env,
+      reject: false,
+      timeoutMs: 5000,
+    });
     if (probe.exitCode === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new GraderError("ENGINE_START_FAILED", `dockerd did not answer within ${timeoutMs / 1000}s; see ${logFile}`);
+  throw new GraderError(
+    "ENGINE_START_FAILED",
+    `dockerd did not answer within ${timeoutMs / 1000}s; see ${logFile}`,
+  );
 }
 
 async function readPid(file: string): Promise<number | undefined> {

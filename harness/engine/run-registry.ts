@@ -16,7 +16,10 @@ export interface RunRegistry {
 
 export async function startRunRegistry(): Promise<RunRegistry> {
   const binary = findExecutable("docker-registry") ?? findExecutable("registry");
-  if (!binary) throw new EngineUnavailableError("no registry server (docker-registry) was found for the run's private registry");
+  if (!binary)
+    throw new EngineUnavailableError(
+      "no registry server (docker-registry) was found for the run's private registry",
+    );
   const dir = await mkdtemp(join(tmpdir(), "bkg-reg-"));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
@@ -30,7 +33,10 @@ export async function startRunRegistry(): Promise<RunRegistry> {
       "",
     ].join("\n"),
   );
-  const daemon = spawnDaemon(binary, ["serve", join(dir, "config.yml")], { env: { PATH: "/usr/bin:/bin" }, logFile: join(dir, "registry.log") });
+  const daemon = spawnDaemon(binary, ["serve", join(dir, "config.yml")], {
+    env: { PATH: "/usr/bin:/bin" },
+    logFile: join(dir, "registry.log"),
+  });
   let disposed = false;
   const dispose = async (): Promise<void> => {
     if (disposed) return;
@@ -42,7 +48,10 @@ export async function startRunRegistry(): Promise<RunRegistry> {
   const unregister = registerCleanup(`registry ${host}`, dispose);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const ok = await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://${host}/v2/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { host, dispose };
     if (daemon.hasExited()) break;
     await new Promise((r) => setTimeout(r, 50));

@@ -11,19 +11,24 @@ export interface Daemon {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function spawnDaemon(file: string, args: readonly string[], options: { env: Record<string, string>; logFile: string; cwd?: string }): Daemon {
+export function spawnDaemon(
+  file: string,
+  args: readonly string[],
+  options: { env: Record<string, string>; logFile: string; cwd?: string },
+): Daemon {
   const child = execa(file, args, {
-      env: options.env,
-      extendEnv: false,
-      cwd: options.cwd ?? "/",
-      detached: true,
-      stdin: "ignore",
-      stdout: { file: options.logFile, append: true },
-      stderr: { file: options.logFile, append: true },
-      reject: false,
-    });
+    env: options.env,
+    extendEnv: false,
+    cwd: options.cwd ?? "/",
+    detached: true,
+    stdin: "ignore",
+    stdout: { file: options.logFile, append: true },
+    stderr: { file: options.logFile, append: true },
+    reject: false,
+  });
   const pid = child.pid;
-  if (pid === undefined) throw new GraderError("ENGINE_START_FAILED", `could not start ${file}; see ${options.logFile}`);
+  if (pid === undefined)
+    throw new GraderError("ENGINE_START_FAILED", `could not start ${file}; see ${options.logFile}`);
   let done = false;
   const exited = child.then((r) => {
     done = true;
@@ -44,7 +49,9 @@ export function spawnDaemon(file: string, args: readonly string[], options: { en
     async stop(graceMs = 15_000) {
       if (done) return;
       signalGroup("SIGTERM");
-      const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
+      const timer = new Promise<"timeout">((resolve) =>
+        setTimeout(() => resolve("timeout"), graceMs).unref(),
+      );
       if ((await Promise.race([exited, timer])) === "timeout") {
         signalGroup("SIGKILL");
         await exited;

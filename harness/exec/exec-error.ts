@@ -18,9 +18,13 @@ export class ExecError extends GraderError implements ExecResult {
       : result.exitCode === undefined
         ? `was stopped${result.signal ? ` by ${result.signal}` : ""}`
         : `exited with ${result.exitCode}`;
-    super(result.timedOut ? "EXEC_TIMEOUT" : "EXEC_FAILED", `${result.command} ${why}${tail ? `: ${tail}` : ""}`, {
-      cause,
-    });
+    super(
+      result.timedOut ? "EXEC_TIMEOUT" : "EXEC_FAILED",
+      `${result.command} ${why}${tail ? `: ${tail}` : ""}`,
+      {
+        cause,
+      },
+    );
     this.command = result.command;
     this.exitCode = result.exitCode;
     this.stdout = result.stdout;

@@ -28,7 +28,11 @@ export function baseEnv(extra: Readonly<Record<string, string>> = {}): Record<st
 }
 
 /** The one way the harness starts a process. */
-export async function exec(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+export async function exec(
+  file: string,
+  args: readonly string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
   const command = [file, ...args].join(" ");
   const started = performance.now();
   const child = execa(file, args, {

@@ -27,7 +27,10 @@ export const EXERCISES_DIR = join(REPO_ROOT, "exercises");
 
 export async function listExercises(root = EXERCISES_DIR): Promise<Exercise[]> {
   const entries = await readdir(root, { withFileTypes: true });
-  const ids = entries.filter((e) => e.isDirectory() && /^\d\d-/.test(e.name)).map((e) => e.name).sort();
+  const ids = entries
+    .filter((e) => e.isDirectory() && /^\d\d-/.test(e.name))
+    .map((e) => e.name)
+    .sort();
   return Promise.all(ids.map((id) => loadExercise(id, root)));
 }
 
@@ -36,11 +39,21 @@ export async function loadExercise(id: string, root = EXERCISES_DIR): Promise<Ex
   const text = await readFile(join(dir, "exercise.json"), "utf8").catch(() => undefined);
   if (text === undefined) {
     const known = await readdir(root).catch(() => []);
-    throw new GraderError("UNKNOWN_EXERCISE", `there is no exercise "${id}"`, { hint: `Known exercises: ${known.filter((k) => /^\d\d-/.test(k)).join(", ") || "none"} (grade --list)` });
+    throw new GraderError("UNKNOWN_EXERCISE", `there is no exercise "${id}"`, {
+      hint: `Known exercises: ${known.filter((k) => /^\d\d-/.test(k)).join(", ") || "none"} (grade --list)`,
+    });
   }
   const raw = JSON.parse(text) as Partial<Exercise>;
-  if (raw.id !== id || typeof raw.title !== "string" || typeof raw.grader !== "string" || !Array.isArray(raw.learnerFiles)) {
-    throw new GraderError("INVALID_SUBMISSION", `exercises/${id}/exercise.json is incomplete (id, title, grader, learnerFiles are required)`);
+  if (
+    raw.id !== id ||
+    typeof raw.title !== "string" ||
+    typeof raw.grader !== "string" ||
+    !Array.isArray(raw.learnerFiles)
+  ) {
+    throw new GraderError(
+      "INVALID_SUBMISSION",
+      `exercises/${id}/exercise.json is incomplete (id, title, grader, learnerFiles are required)`,
+    );
   }
   return {
     id,

@@ -14,19 +14,33 @@ export interface WrongFixture {
 
 export async function listWrongFixtures(exercise: Exercise): Promise<WrongFixture[]> {
   const root = join(exercise.dir, "wrong");
-  const names = (await readdir(root, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const names = (await readdir(root, { withFileTypes: true }).catch(() => []))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
-      const expected = JSON.parse(await readFile(join(root, name, "expected.json"), "utf8")) as { mistake: string; failing: string[] };
+      const expected = JSON.parse(await readFile(join(root, name, "expected.json"), "utf8")) as {
+        mistake: string;
+        failing: string[];
+      };
       return { name, dir: join(root, name), mistake: expected.mistake, failing: expected.failing };
     }),
   );
 }
 
 /** The reference solution with a fixture's files laid over it, in a temp folder. */
-export async function composeSubmission(exercise: Exercise, fixtureDir?: string): Promise<{ dir: string; dispose: () => Promise<void> }> {
+export async function composeSubmission(
+  exercise: Exercise,
+  fixtureDir?: string,
+): Promise<{ dir: string; dispose: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), `fixture-${exercise.id}-`));
   await cp(join(exercise.dir, "solution"), dir, { recursive: true });
-  if (fixtureDir) await cp(fixtureDir, dir, { recursive: true, force: true, filter: (src) => !src.endsWith("expected.json") });
+  if (fixtureDir)
+    await cp(fixtureDir, dir, {
+      recursive: true,
+      force: true,
+      filter: (src) => !src.endsWith("expected.json"),
+    });
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
 }

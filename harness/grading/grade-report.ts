@@ -29,9 +29,17 @@ export interface GradeReport {
   readonly durationMs: number;
 }
 
-export function summarise(checks: readonly CheckResult[]): { score: number; maxScore: number; status: ReportStatus } {
+export function summarise(checks: readonly CheckResult[]): {
+  score: number;
+  maxScore: number;
+  status: ReportStatus;
+} {
   const score = checks.reduce((sum, c) => sum + c.points, 0);
   const maxScore = checks.reduce((sum, c) => sum + c.maxPoints, 0);
-  const status: ReportStatus = checks.some((c) => c.status === "error") ? "error" : checks.every((c) => c.status === "passed") ? "passed" : "failed";
+  const status: ReportStatus = checks.some((c) => c.status === "error")
+    ? "error"
+    : checks.every((c) => c.status === "passed")
+      ? "passed"
+      : "failed";
   return { score, maxScore, status };
 }

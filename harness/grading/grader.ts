@@ -11,7 +11,9 @@ import type { PreparedSubmission } from "./submission.ts";
 export interface GradingContext {
   readonly exercise: Exercise;
   readonly submission: PreparedSubmission;
-  readonly engine: { readonly environment: BuildEnvironment; readonly buildx: Buildx; readonly registry: RunRegistry } | undefined;
+  readonly engine:
+    | { readonly environment: BuildEnvironment; readonly buildx: Buildx; readonly registry: RunRegistry }
+    | undefined;
   readonly measurements: Record<string, Measurement>;
   readonly notes: string[];
   progress(message: string): void;

@@ -36,7 +36,14 @@ export async function gradeExercise(id: string, options: GradeOptions = {}): Pro
     return errorReport({ id, title: id }, error, startedAt, started, options.submission ?? "");
   }
   const grader = GRADERS[exercise.grader];
-  if (!grader) return errorReport(exercise, new GraderError("UNKNOWN_EXERCISE", `no grader named ${exercise.grader}`), startedAt, started, "");
+  if (!grader)
+    return errorReport(
+      exercise,
+      new GraderError("UNKNOWN_EXERCISE", `no grader named ${exercise.grader}`),
+      startedAt,
+      started,
+      "",
+    );
   let submission;
   try {
     submission = await prepareSubmission(exercise, options.submission);
@@ -46,7 +53,8 @@ export async function gradeExercise(id: string, options: GradeOptions = {}): Pro
   const card = new Scorecard(grader.checks);
   const measurements: Record<string, Measurement> = {};
   const notes: string[] = [];
-  if (submission.missing.length > 0) notes.push(`Taken from the handout because the submission lacks them: ${submission.missing.join(", ")}.`);
+  if (submission.missing.length > 0)
+    notes.push(`Taken from the handout because the submission lacks them: ${submission.missing.join(", ")}.`);
   let environment: BuildEnvironment | undefined;
   let registry: RunRegistry | undefined;
   try {
@@ -67,7 +75,10 @@ export async function gradeExercise(id: string, options: GradeOptions = {}): Pro
       try {
         progress("starting an isolated builder for this run...");
         registry = await startRunRegistry();
-        environment = await openEnvironment({ insecureRegistries: [registry.host], mirror: await detectMirror() });
+        environment = await openEnvironment({
+          insecureRegistries: [registry.host],
+          mirror: await detectMirror(),
+        });
         progress(`builder ready (${environment.driver}, ${(environment.setupMs / 1000).toFixed(1)}s)`);
         engine = { environment, buildx: new Buildx(environment), registry };
       } catch (error) {
@@ -78,7 +89,10 @@ export async function gradeExercise(id: string, options: GradeOptions = {}): Pro
     try {
       await grader.grade(context, card);
     } catch (error) {
-      card.errorRemaining(grader.checks.map((c) => c.id), error);
+      card.errorRemaining(
+        grader.checks.map((c) => c.id),
+        error,
+      );
     }
     const checks = card.all();
     return {
@@ -87,7 +101,9 @@ export async function gradeExercise(id: string, options: GradeOptions = {}): Pro
       checks,
       measurements,
       notes,
-      environment: environment ? { driver: environment.driver, setupMs: Math.round(environment.setupMs) } : undefined,
+      environment: environment
+        ? { driver: environment.driver, setupMs: Math.round(environment.setupMs) }
+        : undefined,
     };
   } finally {
     await environment?.dispose().catch((e: unknown) => progress(`cleanup failed: ${errorMessage(e)}`));
@@ -96,7 +112,12 @@ export async function gradeExercise(id: string, options: GradeOptions = {}): Pro
   }
 }
 
-function base(exercise: Pick<Exercise, "id" | "title">, startedAt: Date, started: number, submission: string): Pick<GradeReport, "schemaVersion" | "exercise" | "title" | "submission" | "startedAt" | "durationMs"> {
+function base(
+  exercise: Pick<Exercise, "id" | "title">,
+  startedAt: Date,
+  started: number,
+  submission: string,
+): Pick<GradeReport, "schemaVersion" | "exercise" | "title" | "submission" | "startedAt" | "durationMs"> {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     exercise: exercise.id,
@@ -107,7 +128,13 @@ function base(exercise: Pick<Exercise, "id" | "title">, startedAt: Date, started
   };
 }
 
-function errorReport(exercise: Pick<Exercise, "id" | "title">, error: unknown, startedAt: Date, started: number, submission: string): GradeReport {
+function errorReport(
+  exercise: Pick<Exercise, "id" | "title">,
+  error: unknown,
+  startedAt: Date,
+  started: number,
+  submission: string,
+): GradeReport {
   const code = error instanceof GraderError ? error.code : "CHECK_CRASHED";
   const hint = error instanceof GraderError ? error.hint : undefined;
   return {

@@ -42,7 +42,9 @@ export class Scorecard {
 
   error(id: string, error: unknown): void {
     const hint = error instanceof GraderError && error.hint ? ` ${error.hint}` : "";
-    this.record(this.spec(id), "error", 0, { message: `The grader could not run this check: ${errorMessage(error)}.${hint}` });
+    this.record(this.spec(id), "error", 0, {
+      message: `The grader could not run this check: ${errorMessage(error)}.${hint}`,
+    });
   }
 
   /** Runs a check body; a throw becomes an error result for that check alone. */

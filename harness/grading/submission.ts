@@ -20,10 +20,16 @@ export interface PreparedSubmission {
 const SKIP = new Set(["node_modules", ".git", "dist"]);
 export const MAX_SUBMISSION_BYTES = 50 * 1024 * 1024;
 
-export async function prepareSubmission(exercise: Exercise, submission?: string): Promise<PreparedSubmission> {
+export async function prepareSubmission(
+  exercise: Exercise,
+  submission?: string,
+): Promise<PreparedSubmission> {
   const source = resolve(submission ?? exercise.workspace);
   const stat = await lstat(source).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new InvalidSubmissionError(`the submission folder ${source} does not exist`, { hint: "Pass --submission DIR with the folder that holds your Dockerfile" });
+  if (!stat?.isDirectory())
+    throw new InvalidSubmissionError(`the submission folder ${source} does not exist`, {
+      hint: "Pass --submission DIR with the folder that holds your Dockerfile",
+    });
   const dir = await mkdtemp(join(tmpdir(), `submission-${exercise.id}-`));
   const dispose = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
@@ -38,7 +44,10 @@ export async function prepareSubmission(exercise: Exercise, submission?: string)
     }
     const size = await treeSize(dir);
     if (size > MAX_SUBMISSION_BYTES) {
-      throw new InvalidSubmissionError(`the submission is ${(size / 1e6).toFixed(0)} MB; the limit is ${MAX_SUBMISSION_BYTES / 1e6} MB`, { hint: "Remove build output and large files, or list them in .dockerignore" });
+      throw new InvalidSubmissionError(
+        `the submission is ${(size / 1e6).toFixed(0)} MB; the limit is ${MAX_SUBMISSION_BYTES / 1e6} MB`,
+        { hint: "Remove build output and large files, or list them in .dockerignore" },
+      );
     }
     const attempted = !(await matchesHandout(exercise, dir));
     return { dir, attempted, missing, source, dispose };

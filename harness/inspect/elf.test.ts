@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readElfHeader } from "./elf.ts";
 
-const head = (arch: string): Uint8Array => readFileSync(new URL(`./testdata/elf/busybox-${arch}.head`, import.meta.url));
+const head = (arch: string): Uint8Array =>
+  readFileSync(new URL(`./testdata/elf/busybox-${arch}.head`, import.meta.url));
 
 describe("ELF header reader on Debian's busybox-static binaries", () => {
   it.each([
@@ -23,7 +24,10 @@ describe("ELF header reader on Debian's busybox-static binaries", () => {
     expect(read).toEqual({ elf: false, reason: "a truncated ELF header (12 bytes)" });
   });
   it("rejects non-ELF files and says what they are", () => {
-    expect(readElfHeader(Buffer.from("#!/bin/sh\necho hi\n"))).toEqual({ elf: false, reason: "a script (#!), not a compiled binary" });
+    expect(readElfHeader(Buffer.from("#!/bin/sh\necho hi\n"))).toEqual({
+      elf: false,
+      reason: "a script (#!), not a compiled binary",
+    });
     expect(readElfHeader(Buffer.from("PK\x03\x04"))).toMatchObject({ elf: false, reason: "not an ELF file" });
     expect(readElfHeader(new Uint8Array())).toMatchObject({ elf: false, reason: "an empty file" });
   });

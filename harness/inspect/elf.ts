@@ -12,11 +12,19 @@ export interface ElfHeader {
   readonly type: "executable" | "shared-object" | "relocatable" | "core" | "other";
 }
 
-export type ElfRead = { readonly elf: true; readonly header: ElfHeader } | { readonly elf: false; readonly reason: string };
+export type ElfRead =
+  { readonly elf: true; readonly header: ElfHeader } | { readonly elf: false; readonly reason: string };
 
-const MACHINES: Record<number, { name: string; arch: (bits: 32 | 64, endian: "little" | "big") => string | undefined }> = {
+const MACHINES: Record<
+  number,
+  { name: string; arch: (bits: 32 | 64, endian: "little" | "big") => string | undefined }
+> = {
   0x03: { name: "Intel 80386", arch: () => "386" },
-  0x08: { name: "MIPS", arch: (b, e) => (b === 64 ? (e === "little" ? "mips64le" : "mips64") : e === "little" ? "mipsle" : "mips") },
+  0x08: {
+    name: "MIPS",
+    arch: (b, e) =>
+      b === 64 ? (e === "little" ? "mips64le" : "mips64") : e === "little" ? "mipsle" : "mips",
+  },
   0x14: { name: "PowerPC", arch: () => "ppc" },
   0x15: { name: "PowerPC64", arch: (_b, e) => (e === "little" ? "ppc64le" : "ppc64") },
   0x16: { name: "IBM S/390", arch: () => "s390x" },
@@ -30,7 +38,15 @@ const MACHINES: Record<number, { name: string; arch: (bits: 32 | 64, endian: "li
 export function readElfHeader(bytes: Uint8Array): ElfRead {
   if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
     const start = Buffer.from(bytes.subarray(0, 2)).toString("latin1");
-    return { elf: false, reason: start === "#!" ? "a script (#!), not a compiled binary" : bytes.length === 0 ? "an empty file" : "not an ELF file" };
+    return {
+      elf: false,
+      reason:
+        start === "#!"
+          ? "a script (#!), not a compiled binary"
+          : bytes.length === 0
+            ? "an empty file"
+            : "not an ELF file",
+    };
   }
   if (bytes.length < 20) return { elf: false, reason: `a truncated ELF header (${bytes.length} bytes)` };
   const bits = bytes[4] === 2 ? 64 : bytes[4] === 1 ? 32 : undefined;
@@ -49,7 +65,16 @@ export function readElfHeader(bytes: Uint8Array): ElfRead {
       machine,
       machineName: known?.name ?? `machine 0x${machine.toString(16)}`,
       architecture: known?.arch(bits, endian),
-      type: type === 2 ? "executable" : type === 3 ? "shared-object" : type === 1 ? "relocatable" : type === 4 ? "core" : "other",
+      type:
+        type === 2
+          ? "executable"
+          : type === 3
+            ? "shared-object"
+            : type === 1
+              ? "relocatable"
+              : type === 4
+                ? "core"
+                : "other",
     },
   };
 }

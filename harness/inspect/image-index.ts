@@ -1,4 +1,11 @@
-import { MEDIA, type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, type HistoryEntry } from "./oci-types.ts";
+import {
+  MEDIA,
+  type Descriptor,
+  type ImageConfig,
+  type ImageIndex,
+  type ImageManifest,
+  type HistoryEntry,
+} from "./oci-types.ts";
 
 /** Pure: an index/manifest list or an image manifest, from its JSON. */
 export function parseManifestDocument(text: string, contentType?: string): ImageIndex | ImageManifest {
@@ -8,8 +15,14 @@ export function parseManifestDocument(text: string, contentType?: string): Image
     return { kind: "index", mediaType, manifests: raw["manifests"].filter(isDescriptor) };
   }
   const config = raw["config"];
-  if (!isDescriptor(config)) throw new Error(`not an image manifest or index (mediaType ${mediaType || "missing"})`);
-  return { kind: "manifest", mediaType, config, layers: Array.isArray(raw["layers"]) ? raw["layers"].filter(isDescriptor) : [] };
+  if (!isDescriptor(config))
+    throw new Error(`not an image manifest or index (mediaType ${mediaType || "missing"})`);
+  return {
+    kind: "manifest",
+    mediaType,
+    config,
+    layers: Array.isArray(raw["layers"]) ? raw["layers"].filter(isDescriptor) : [],
+  };
 }
 
 function isDescriptor(v: unknown): v is Descriptor {
@@ -18,7 +31,10 @@ function isDescriptor(v: unknown): v is Descriptor {
 
 /** BuildKit stores attestations as manifests with platform unknown/unknown and this annotation. */
 export function isAttestation(d: Descriptor): boolean {
-  return d.annotations?.["vnd.docker.reference.type"] === "attestation-manifest" || (d.platform?.os === "unknown" && d.platform.architecture === "unknown");
+  return (
+    d.annotations?.["vnd.docker.reference.type"] === "attestation-manifest" ||
+    (d.platform?.os === "unknown" && d.platform.architecture === "unknown")
+  );
 }
 
 export function imageEntries(index: ImageIndex): Descriptor[] {
@@ -37,7 +53,10 @@ export function isIndexMediaType(mediaType: string): boolean {
  * Pairs each layer with the history entry that made it: history entries without
  * `empty_layer` correspond, in order, to the layers.
  */
-export function layerHistory(config: ImageConfig, layers: readonly Descriptor[]): { layer: Descriptor; history: HistoryEntry | undefined }[] {
+export function layerHistory(
+  config: ImageConfig,
+  layers: readonly Descriptor[],
+): { layer: Descriptor; history: HistoryEntry | undefined }[] {
   const producing = (config.history ?? []).filter((h) => !h.empty_layer);
   // Base images built without history still have layers: align from the end, where ours are.
   const offset = producing.length - layers.length;

@@ -3,7 +3,13 @@ import { attestationEntries, imageEntries, layerHistory } from "./image-index.ts
 import type { ImageSource } from "./image-source.ts";
 import type { LayerEntry } from "./layer-entry.ts";
 import { compressionOf, scanLayer, type ScanSummary } from "./layer-scanner.ts";
-import { platformString, type Descriptor, type HistoryEntry, type ImageConfig, type ImageManifest } from "./oci-types.ts";
+import {
+  platformString,
+  type Descriptor,
+  type HistoryEntry,
+  type ImageConfig,
+  type ImageManifest,
+} from "./oci-types.ts";
 
 /** One platform's image: its manifest, config and the index entry that pointed at it. */
 export interface PlatformImage {
@@ -26,21 +32,49 @@ export async function readImage(source: ImageSource, reference: string): Promise
   const top = await source.manifest(reference);
   if (top.document.kind === "manifest") {
     const config = await readConfig(source, top.document);
-    return { digest: top.digest, mediaType: top.document.mediaType, images: [{ platform: platformString(config), entry: undefined, manifestDigest: top.digest, manifest: top.document, config }], attestations: [] };
+    return {
+      digest: top.digest,
+      mediaType: top.document.mediaType,
+      images: [
+        {
+          platform: platformString(config),
+          entry: undefined,
+          manifestDigest: top.digest,
+          manifest: top.document,
+          config,
+        },
+      ],
+      attestations: [],
+    };
   }
   const images: PlatformImage[] = [];
   for (const entry of imageEntries(top.document)) {
     const child = await source.manifest(entry.digest);
-    if (child.document.kind !== "manifest") throw new RegistryError(`${entry.digest} in ${reference} is a nested index, which graders do not expect`);
+    if (child.document.kind !== "manifest")
+      throw new RegistryError(
+        `${entry.digest} in ${reference} is a nested index, which graders do not expect`,
+      );
     const config = await readConfig(source, child.document);
-    images.push({ platform: entry.platform ? platformString(entry.platform) : platformString(config), entry, manifestDigest: entry.digest, manifest: child.document, config });
+    images.push({
+      platform: entry.platform ? platformString(entry.platform) : platformString(config),
+      entry,
+      manifestDigest: entry.digest,
+      manifest: child.document,
+      config,
+    });
   }
-  return { digest: top.digest, mediaType: top.document.mediaType, images, attestations: attestationEntries(top.document) };
+  return {
+    digest: top.digest,
+    mediaType: top.document.mediaType,
+    images,
+    attestations: attestationEntries(top.document),
+  };
 }
 
 async function readConfig(source: ImageSource, manifest: ImageManifest): Promise<ImageConfig> {
   const raw = await source.json(manifest.config.digest);
-  if (typeof raw !== "object" || raw === null) throw new RegistryError(`config ${manifest.config.digest} is not a JSON object`);
+  if (typeof raw !== "object" || raw === null)
+    throw new RegistryError(`config ${manifest.config.digest} is not a JSON object`);
   return raw as ImageConfig;
 }
 
@@ -60,7 +94,11 @@ export async function scanImageLayers(
   const pairs = layerHistory(image.config, image.manifest.layers);
   for (const [index, { layer, history }] of pairs.entries()) {
     const stream = await source.blob(layer.digest);
-    summaries.push(await scanLayer(stream, compressionOf(layer.mediaType), (entry) => visit({ layer, index, history }, entry)));
+    summaries.push(
+      await scanLayer(stream, compressionOf(layer.mediaType), (entry) =>
+        visit({ layer, index, history }, entry),
+      ),
+    );
   }
   return summaries;
 }

@@ -5,7 +5,9 @@ import type { ImageIndex, ImageManifest } from "./oci-types.ts";
 export interface ImageSource {
   readonly description: string;
   /** An index or manifest by tag or digest. */
-  manifest(reference: string): Promise<{ document: ImageIndex | ImageManifest; digest: string; text: string }>;
+  manifest(
+    reference: string,
+  ): Promise<{ document: ImageIndex | ImageManifest; digest: string; text: string }>;
   /** A blob's bytes, streamed. */
   blob(digest: string): Promise<Readable>;
   /** A small blob (config, attestation) as JSON. */

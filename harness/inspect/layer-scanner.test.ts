@@ -37,7 +37,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function scan(bytes: Buffer, compression: Compression): Promise<{ entries: LayerEntry[]; contents: Map<string, string> }> {
+async function scan(
+  bytes: Buffer,
+  compression: Compression,
+): Promise<{ entries: LayerEntry[]; contents: Map<string, string> }> {
   const entries: LayerEntry[] = [];
   const contents = new Map<string, string>();
   await scanLayer(Readable.from([bytes.subarray(0, 700), bytes.subarray(700)]), compression, (entry) => {
@@ -64,10 +67,18 @@ describe("layer scanner", () => {
     }
     const { entries, contents } = await scan(bytes, compression);
     const byPath = new Map(entries.map((e) => [e.path, e]));
-    expect(byPath.get("etc/app/.wh.secret.txt")?.whiteout).toEqual({ target: "etc/app/secret.txt", opaque: false });
+    expect(byPath.get("etc/app/.wh.secret.txt")?.whiteout).toEqual({
+      target: "etc/app/secret.txt",
+      opaque: false,
+    });
     expect(byPath.get("opaque/.wh..wh..opq")?.whiteout).toEqual({ target: "opaque", opaque: true });
-    expect(byPath.get("etc/app/config-symlink")).toMatchObject({ type: "symlink", linkpath: "/etc/app/config" });
-    const hard = [byPath.get("etc/app/config-hardlink"), byPath.get("etc/app/config")].map((e) => e?.type).sort();
+    expect(byPath.get("etc/app/config-symlink")).toMatchObject({
+      type: "symlink",
+      linkpath: "/etc/app/config",
+    });
+    const hard = [byPath.get("etc/app/config-hardlink"), byPath.get("etc/app/config")]
+      .map((e) => e?.type)
+      .sort();
     expect(hard).toEqual(["file", "hardlink"]);
     expect(byPath.get(longName)).toMatchObject({ type: "file", size: 4 });
     expect(contents.get(longName)).toBe("long");
@@ -76,7 +87,9 @@ describe("layer scanner", () => {
   });
 
   it("reports a corrupt gzip layer as a grading error, not a crash", async () => {
-    await expect(scan(Buffer.from("not gzip at all"), "gzip")).rejects.toMatchObject({ code: "LAYER_READ_FAILED" });
+    await expect(scan(Buffer.from("not gzip at all"), "gzip")).rejects.toMatchObject({
+      code: "LAYER_READ_FAILED",
+    });
   });
 
   it("keeps going past a garbage block and says so", async () => {

@@ -28,7 +28,11 @@ export function compressionOf(mediaType: string): Compression {
   return "none";
 }
 
-export async function scanLayer(stream: Readable, compression: Compression, visit: EntryVisitor): Promise<ScanSummary> {
+export async function scanLayer(
+  stream: Readable,
+  compression: Compression,
+  visit: EntryVisitor,
+): Promise<ScanSummary> {
   let entries = 0;
   let bytes = 0;
   const warnings: string[] = [];
@@ -60,7 +64,11 @@ export async function scanLayer(stream: Readable, compression: Compression, visi
   try {
     await pipeline([stream, ...stages, parser]);
   } catch (error) {
-    throw new GraderError("LAYER_READ_FAILED", `could not read the layer (${compression}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new GraderError(
+      "LAYER_READ_FAILED",
+      `could not read the layer (${compression}): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   return { entries, bytes, warnings };
 }

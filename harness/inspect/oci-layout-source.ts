@@ -19,7 +19,9 @@ export class OciLayoutSource implements ImageSource {
     this.description = `OCI layout ${root}`;
   }
 
-  async manifest(reference: string): Promise<{ document: ReturnType<typeof parseManifestDocument>; digest: string; text: string }> {
+  async manifest(
+    reference: string,
+  ): Promise<{ document: ReturnType<typeof parseManifestDocument>; digest: string; text: string }> {
     const path = reference === "index.json" ? join(this.root, "index.json") : this.blobPath(reference);
     const text = await readFile(path, "utf8").catch((error: unknown) => {
       throw new RegistryError(`${this.description} has no ${reference}`, { cause: error });

@@ -20,20 +20,30 @@ export class RegistrySource implements ImageSource {
 
   constructor(image: ImageReference, options: { fetch?: typeof fetch; insecure?: boolean } = {}) {
     const loopback = /^(127\.|localhost|\[::1\])/.test(image.registry);
-    const scheme = options.insecure ?? loopback ? "http" : "https";
+    const scheme = (options.insecure ?? loopback) ? "http" : "https";
     this.base = `${scheme}://${image.registry}/v2/${image.repository}`;
     this.description = `${image.registry}/${image.repository}`;
     this.fetch = options.fetch ?? fetch;
   }
 
-  async manifest(reference: string): Promise<{ document: ReturnType<typeof parseManifestDocument>; digest: string; text: string }> {
+  async manifest(
+    reference: string,
+  ): Promise<{ document: ReturnType<typeof parseManifestDocument>; digest: string; text: string }> {
     const response = await this.get(`/manifests/${reference}`, { Accept: ACCEPT });
     const text = await response.text();
-    const digest = response.headers.get("docker-content-digest") ?? `sha256:${createHash("sha256").update(text).digest("hex")}`;
+    const digest =
+      response.headers.get("docker-content-digest") ??
+      `sha256:${createHash("sha256").update(text).digest("hex")}`;
     try {
-      return { document: parseManifestDocument(text, response.headers.get("content-type") ?? undefined), digest, text };
+      return {
+        document: parseManifestDocument(text, response.headers.get("content-type") ?? undefined),
+        digest,
+        text,
+      };
     } catch (error) {
-      throw new RegistryError(`${this.description}:${reference} is not a manifest or index`, { cause: error });
+      throw new RegistryError(`${this.description}:${reference} is not a manifest or index`, {
+        cause: error,
+      });
     }
   }
 
@@ -57,7 +67,9 @@ export class RegistrySource implements ImageSource {
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new RegistryError(`${this.description}: GET ${path} answered ${response.status}`, { status: response.status });
+      throw new RegistryError(`${this.description}: GET ${path} answered ${response.status}`, {
+        status: response.status,
+      });
     }
     return response;
   }

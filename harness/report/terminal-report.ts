@@ -8,7 +8,11 @@ export function renderTerminal(report: GradeReport, options: { color?: boolean }
   const head = `${report.exercise} - ${report.title}`;
   if (report.status === "error") {
     lines.push(c.red(`✗ ${head}: grading could not be done`));
-    if (report.error) lines.push(`  ${report.error.code}: ${report.error.message}`, ...(report.error.hint ? [`  next: ${report.error.hint}`] : []));
+    if (report.error)
+      lines.push(
+        `  ${report.error.code}: ${report.error.message}`,
+        ...(report.error.hint ? [`  next: ${report.error.hint}`] : []),
+      );
   } else if (report.status === "not-attempted") {
     lines.push(c.dim(`○ ${head}: not attempted`));
   } else {
@@ -16,8 +20,11 @@ export function renderTerminal(report: GradeReport, options: { color?: boolean }
     lines.push(`${mark} ${head}: ${c.bold(`${report.score}/${report.maxScore}`)}`);
   }
   for (const check of report.checks) {
-    const symbol = check.status === "passed" ? c.green("✓") : check.status === "error" ? c.yellow("!") : c.red("✗");
-    const where = check.location ? c.dim(` (${check.location.file}${check.location.line ? `:${check.location.line}` : ""})`) : "";
+    const symbol =
+      check.status === "passed" ? c.green("✓") : check.status === "error" ? c.yellow("!") : c.red("✗");
+    const where = check.location
+      ? c.dim(` (${check.location.file}${check.location.line ? `:${check.location.line}` : ""})`)
+      : "";
     lines.push(`  ${symbol} ${`${check.points}/${check.maxPoints}`.padStart(5)}  ${check.id}${where}`);
     lines.push(`           ${check.message}`);
     for (const d of check.details ?? []) lines.push(c.dim(`             ${d}`));
@@ -40,5 +47,8 @@ export function formatMeasurement(key: string, value: number | string | boolean)
 
 const id = (s: string): string => s;
 const plain = { red: id, green: id, yellow: id, dim: id, bold: id };
-const wrap = (code: number) => (s: string): string => `\u001b[${code}m${s}\u001b[0m`;
+const wrap =
+  (code: number) =>
+  (s: string): string =>
+    `\u001b[${code}m${s}\u001b[0m`;
 const colors = { red: wrap(31), green: wrap(32), yellow: wrap(33), dim: wrap(2), bold: wrap(1) };

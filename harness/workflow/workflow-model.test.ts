@@ -31,7 +31,10 @@ describe("workflow model", () => {
   });
   it("splits cache specs", () => {
     const spec = stepsUsing(model, "docker/build-push-action")[0]?.with["cache-to"] ?? "";
-    expect(parseCsvSpecs(spec)).toEqual([{ type: "gha", mode: "max" }, { type: "registry", ref: "x" }]);
+    expect(parseCsvSpecs(spec)).toEqual([
+      { type: "gha", mode: "max" },
+      { type: "registry", ref: "x" },
+    ]);
   });
   it("reports YAML errors with their line", () => {
     const bad = parseWorkflow("jobs:\n  a:\n    steps: [\n");

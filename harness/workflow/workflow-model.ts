@@ -20,11 +20,19 @@ export interface WorkflowModel {
 export function parseWorkflow(text: string): WorkflowModel {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
-  const problems = doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0] ?? e.message}`);
-  const lineOf = (node: Node | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
+  const problems = doc.errors.map(
+    (e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0] ?? e.message}`,
+  );
+  const lineOf = (node: Node | null | undefined): number =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : 1;
   const steps: WorkflowStep[] = [];
   const root = doc.contents;
-  if (!isMap(root)) return { name: undefined, steps, problems: problems.length ? problems : ["the workflow is not a YAML mapping"] };
+  if (!isMap(root))
+    return {
+      name: undefined,
+      steps,
+      problems: problems.length ? problems : ["the workflow is not a YAML mapping"],
+    };
   const jobs = root.get("jobs", true);
   if (!isMap(jobs)) problems.push("the workflow has no jobs");
   else {
@@ -39,14 +47,24 @@ export function parseWorkflow(text: string): WorkflowModel {
         const inputs: Record<string, string> = {};
         if (isMap(withNode)) {
           for (const input of withNode.items) {
-            if (isScalar(input.key)) inputs[String(input.key.value)] = isScalar(input.value) ? String(input.value.value) : String(input.value ?? "");
+            if (isScalar(input.key))
+              inputs[String(input.key.value)] = isScalar(input.value)
+                ? String(input.value.value)
+                : String(input.value ?? "");
           }
         }
         const str = (key: string): string | undefined => {
           const v = item.get(key);
           return typeof v === "string" ? v : undefined;
         };
-        steps.push({ job: jobId, name: str("name"), uses: str("uses"), with: inputs, run: str("run"), line: lineOf(item as Node) });
+        steps.push({
+          job: jobId,
+          name: str("name"),
+          uses: str("uses"),
+          with: inputs,
+          run: str("run"),
+          line: lineOf(item as Node),
+        });
       }
     }
   }
@@ -65,8 +83,12 @@ export function parseCsvSpecs(value: string): Record<string, string>[] {
     .split(/\n/)
     .map((l) => l.trim())
     .filter(Boolean)
-    .map((line) => Object.fromEntries(line.split(",").map((kv) => {
-      const eq = kv.indexOf("=");
-      return eq < 0 ? [kv.trim(), ""] : [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
-    })));
+    .map((line) =>
+      Object.fromEntries(
+        line.split(",").map((kv) => {
+          const eq = kv.indexOf("=");
+          return eq < 0 ? [kv.trim(), ""] : [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
+        }),
+      ),
+    );
 }

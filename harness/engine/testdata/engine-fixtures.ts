@@ -1,0 +1,13 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** A tiny build context written for a test: a Dockerfile and optional files. */
+export async function writeContext(dockerfile: string, files: Record<string, string> = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "ctx-"));
+  await writeFile(join(dir, "Dockerfile"), dockerfile);
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+  return dir;
+}
+
+export const MIRROR = process.env["GRADER_MIRROR"] ?? "http://127.0.0.1:5000";

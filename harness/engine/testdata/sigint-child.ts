@@ -1,0 +1,22 @@
+// Started by cleanup.int.test.ts: opens a private engine, starts a long build, and prints the
+// engine's folder so the test can send SIGINT and then look for leftovers.
+import { BuildCommand } from "../../buildx/build-command.ts";
+import { Buildx } from "../../buildx/buildx.ts";
+import { startPrivateEngine } from "../private-engine.ts";
+import { startRunRegistry } from "../run-registry.ts";
+import { MIRROR, writeContext } from "./engine-fixtures.ts";
+
+const registry = await startRunRegistry();
+const env = await startPrivateEngine({ mirror: MIRROR, insecureRegistries: [registry.host] });
+const context = await writeContext("FROM busybox\nRUN sleep 300\n");
+process.stdout.write(`${JSON.stringify({ workDir: env.workDir, registry: registry.host })}\n`);
+await new BuildCommand(new Buildx(env)).run({
+  label: "long",
+  context,
+  output: "cacheonly",
+  network: "none",
+  timeoutMs: 600_000,
+  onStep: (s) => {
+    if (s.name.includes("sleep") && s.state === "started") process.stdout.write("BUILDING\n");
+  },
+});

@@ -1,0 +1,49 @@
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { GRADERS } from "../../graders/index.ts";
+import { listExercises, REPO_ROOT } from "../grading/exercise.ts";
+import type { GradeReport } from "../grading/grade-report.ts";
+import { gradeExercise, writeReport } from "../grading/run-grading.ts";
+import { matchesHandout } from "../grading/submission.ts";
+import { renderTerminal } from "../report/terminal-report.ts";
+
+// The learner's view: each exercise they have started is graded, one test per check, so
+// `npm test` fails while a check fails. Exercises still as handed out are skipped as not attempted.
+const exercises = await listExercises();
+
+for (const exercise of exercises) {
+  const grader = GRADERS[exercise.grader];
+  const attempted = !(await matchesHandout(exercise, exercise.workspace));
+  describe(`${exercise.id}: ${exercise.title}`, () => {
+    if (!attempted || !grader) {
+      it.skip(`not attempted: edit ${exercise.learnerFiles.join(" and ")} in exercises/${exercise.id}/workspace to start`, () =>
+        undefined);
+      return;
+    }
+    let report: GradeReport;
+    beforeAll(async () => {
+      report = await gradeExercise(exercise.id, {
+        progress: (m) => process.stderr.write(`[${exercise.id}] ${m}\n`),
+      });
+      await writeReport(report, join(REPO_ROOT, "reports"));
+      process.stdout.write(`\n${renderTerminal(report, { color: process.stdout.isTTY })}\n`);
+    });
+
+    it("could be graded", () => {
+      expect(
+        report.error,
+        report.error ? `${report.error.message}. ${report.error.hint ?? ""}` : "",
+      ).toBeUndefined();
+    });
+    for (const spec of grader.checks) {
+      it(`${spec.id} (${spec.points} pt${spec.points === 1 ? "" : "s"}): ${spec.title}`, () => {
+        const check = report.checks.find((c) => c.id === spec.id);
+        expect(check, "the grader did not report this check").toBeDefined();
+        expect(
+          check?.status,
+          `${check?.message ?? ""}${check?.location ? ` [${check.location.file}${check.location.line ? `:${check.location.line}` : ""}]` : ""}`,
+        ).toBe("passed");
+      });
+    }
+  });
+}
