@@ -52,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const unknown = ids.filter((id) => !exercises.some((e) => e.id === id));
   if (unknown.length > 0) {
-    process.stderr.write(`unknown exercise ${unknown.join(", ")}; known: ${exercises.map((e) => e.id).join(", ")} (grade --list)\n`);
+    process.stderr.write(
+      `unknown exercise ${unknown.join(", ")}; known: ${exercises.map((e) => e.id).join(", ")} (grade --list)\n`,
+    );
     return 2;
   }
   if (values.all && values.submission) {

@@ -42,7 +42,8 @@ function installSignalHandlers(): void {
     process.on(signal, () => {
       if (shuttingDown) return;
       shuttingDown = true;
-      if (disposers.size > 0) process.stderr.write(`\n${signal}: removing builders, engines and temp files before exiting...\n`);
+      if (disposers.size > 0)
+        process.stderr.write(`\n${signal}: removing builders, engines and temp files before exiting...\n`);
       void disposeAll().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
     });
   }

@@ -19,7 +19,16 @@ async function runAndDispose(dockerfile: string, timeoutMs: number) {
   const env = await startPrivateEngine({ mirror: MIRROR });
   const context = await writeContext(dockerfile);
   try {
-    return { env, result: await new BuildCommand(new Buildx(env)).run({ label: "t", context, output: "cacheonly", network: "none", timeoutMs }) };
+    return {
+      env,
+      result: await new BuildCommand(new Buildx(env)).run({
+        label: "t",
+        context,
+        output: "cacheonly",
+        network: "none",
+        timeoutMs,
+      }),
+    };
   } finally {
     await env.dispose();
   }
@@ -52,7 +61,11 @@ describe("cleanup on every path out", () => {
   });
 
   it("after SIGINT in the middle of a build", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", new URL("./testdata/sigint-child.ts", import.meta.url).pathname], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", new URL("./testdata/sigint-child.ts", import.meta.url).pathname],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     const lines = createInterface({ input: child.stdout });
     let info: { workDir: string; registry: string } | undefined;
     for await (const line of lines) {
@@ -65,7 +78,12 @@ describe("cleanup on every path out", () => {
     expect(await exited).toBe(130);
     if (info) {
       await expectNothingLeft(info.workDir);
-      expect(await fetch(`http://${info.registry}/v2/`).then(() => "up", () => "down")).toBe("down");
+      expect(
+        await fetch(`http://${info.registry}/v2/`).then(
+          () => "up",
+          () => "down",
+        ),
+      ).toBe("down");
     }
   });
 
@@ -73,6 +91,11 @@ describe("cleanup on every path out", () => {
     const registry = await startRunRegistry();
     expect((await fetch(`http://${registry.host}/v2/`)).ok).toBe(true);
     await registry.dispose();
-    expect(await fetch(`http://${registry.host}/v2/`).then(() => "up", () => "down")).toBe("down");
+    expect(
+      await fetch(`http://${registry.host}/v2/`).then(
+        () => "up",
+        () => "down",
+      ),
+    ).toBe("down");
   });
 });

@@ -14,8 +14,13 @@ describe("isolation between runs", () => {
   let b: BuildEnvironment;
   let context: string;
   beforeAll(async () => {
-    [a, b] = await Promise.all([startPrivateEngine({ mirror: MIRROR }), startPrivateEngine({ mirror: MIRROR })]);
-    context = await writeContext("FROM busybox\nRUN --mount=type=cache,target=/c echo run-$RANDOM > /c/f && cp /c/f /f\n");
+    [a, b] = await Promise.all([
+      startPrivateEngine({ mirror: MIRROR }),
+      startPrivateEngine({ mirror: MIRROR }),
+    ]);
+    context = await writeContext(
+      "FROM busybox\nRUN --mount=type=cache,target=/c echo run-$RANDOM > /c/f && cp /c/f /f\n",
+    );
   });
   afterAll(async () => {
     await Promise.all([a.dispose(), b.dispose()]);
@@ -23,7 +28,13 @@ describe("isolation between runs", () => {
   });
 
   const build = (env: BuildEnvironment, label: string) =>
-    new BuildCommand(new Buildx(env)).run({ label, context, output: "cacheonly", network: "none", timeoutMs: 120_000 });
+    new BuildCommand(new Buildx(env)).run({
+      label,
+      context,
+      output: "cacheonly",
+      network: "none",
+      timeoutMs: 120_000,
+    });
 
   it("a step cached in one run's builder is not cached in another's", async () => {
     const first = await build(a, "a1");

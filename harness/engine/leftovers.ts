@@ -17,6 +17,8 @@ export async function findLeftovers(marker: string): Promise<Leftovers> {
     const cmd = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).replace(/\0/g, " ").trim();
     if (cmd.includes(marker)) processes.push(`${pid} ${cmd}`);
   }
-  const dirs = (await readdir(tmpdir()).catch(() => [])).filter((d) => marker.includes(d) || d === marker.split("/").at(-1));
+  const dirs = (await readdir(tmpdir()).catch(() => [])).filter(
+    (d) => marker.includes(d) || d === marker.split("/").at(-1),
+  );
   return { processes, dirs };
 }
