@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { BuildCommand } from "../buildx/build-command.ts";
 import { Buildx } from "../buildx/buildx.ts";
 import { findLeftovers } from "./leftovers.ts";
-import { startPrivateEngine } from "./private-engine.ts";
+import { openEnvironment } from "./open-environment.ts";
 import { startRunRegistry } from "./run-registry.ts";
 import { MIRROR, writeContext } from "./testdata/engine-fixtures.ts";
 
@@ -16,7 +16,7 @@ async function expectNothingLeft(workDir: string): Promise<void> {
 }
 
 async function runAndDispose(dockerfile: string, timeoutMs: number) {
-  const env = await startPrivateEngine({ mirror: MIRROR });
+  const env = await openEnvironment({ mirror: MIRROR });
   const context = await writeContext(dockerfile);
   try {
     return {

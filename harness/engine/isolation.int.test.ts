@@ -5,7 +5,7 @@ import { workSteps } from "../buildx/build-step.ts";
 import { Buildx } from "../buildx/buildx.ts";
 import { DiskUsage } from "../buildx/disk-usage.ts";
 import type { BuildEnvironment } from "./build-environment.ts";
-import { startPrivateEngine } from "./private-engine.ts";
+import { openEnvironment } from "./open-environment.ts";
 import { MIRROR, writeContext } from "./testdata/engine-fixtures.ts";
 
 // Two grading runs must never share build cache or cache mounts.
@@ -14,10 +14,7 @@ describe("isolation between runs", () => {
   let b: BuildEnvironment;
   let context: string;
   beforeAll(async () => {
-    [a, b] = await Promise.all([
-      startPrivateEngine({ mirror: MIRROR }),
-      startPrivateEngine({ mirror: MIRROR }),
-    ]);
+    [a, b] = await Promise.all([openEnvironment({ mirror: MIRROR }), openEnvironment({ mirror: MIRROR })]);
     context = await writeContext(
       "FROM busybox\nRUN --mount=type=cache,target=/c echo run-$RANDOM > /c/f && cp /c/f /f\n",
     );

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuildCommand } from "../buildx/build-command.ts";
 import { Buildx } from "../buildx/buildx.ts";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
-import { startPrivateEngine } from "../engine/private-engine.ts";
+import { openEnvironment } from "../engine/open-environment.ts";
 import { startRunRegistry, type RunRegistry } from "../engine/run-registry.ts";
 import { MIRROR, writeContext } from "../engine/testdata/engine-fixtures.ts";
 import { readElfHeader } from "./elf.ts";
@@ -24,7 +24,7 @@ describe("multi-platform build read back", () => {
   let layout: string;
   beforeAll(async () => {
     registry = await startRunRegistry();
-    env = await startPrivateEngine({ mirror: MIRROR, insecureRegistries: [registry.host] });
+    env = await openEnvironment({ mirror: MIRROR, insecureRegistries: [registry.host] });
     context = await writeContext(
       'FROM busybox\nRUN mkdir /opt && cp /bin/busybox /opt/busybox && /opt/busybox uname -m > /arch\nENTRYPOINT ["/opt/busybox"]\n',
     );

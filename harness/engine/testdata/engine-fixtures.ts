@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { detectMirror } from "../open-environment.ts";
 
 /** A tiny build context written for a test: a Dockerfile and optional files. */
 export async function writeContext(dockerfile: string, files: Record<string, string> = {}): Promise<string> {
@@ -10,4 +11,5 @@ export async function writeContext(dockerfile: string, files: Record<string, str
   return dir;
 }
 
-export const MIRROR = process.env["GRADER_MIRROR"] ?? "http://127.0.0.1:5000";
+/** The Docker Hub mirror the tests build against, when one answers (see README). */
+export const MIRROR = await detectMirror();
