@@ -9,6 +9,8 @@ export default defineConfig({
       {
         test: {
           name: "submission",
+          // The learner's own checks run first, before the harness's suite.
+          sequence: { groupOrder: 0 },
           include: ["harness/submission/*.sub.test.ts"],
           testTimeout: 900_000,
           hookTimeout: 900_000,
@@ -17,6 +19,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          sequence: { groupOrder: 1 },
           include: ["harness/**/*.test.ts", "graders/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/*.sub.test.ts", "node_modules/**"],
         },
@@ -24,6 +27,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
+          sequence: { groupOrder: 2 },
           include: ["harness/**/*.int.test.ts", "graders/**/*.int.test.ts"],
           testTimeout: 900_000,
           hookTimeout: 300_000,
