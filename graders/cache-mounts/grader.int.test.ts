@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadExercise, type Exercise } from "../../harness/grading/exercise.ts";
-import { composeSubmission, listWrongFixtures, type WrongFixture } from "../../harness/grading/fixtures.ts";
+import {
+  composeSubmission,
+  gradeFixture,
+  listWrongFixtures,
+  notPassed,
+  type WrongFixture,
+} from "../../harness/grading/fixtures.ts";
 import { gradeExercise } from "../../harness/grading/run-grading.ts";
-import type { GradeReport } from "../../harness/grading/grade-report.ts";
 import { CHECK_LIST } from "./checks.ts";
 
 // The grader proven on the real engine: full marks for the reference solution, and each
@@ -10,20 +15,8 @@ import { CHECK_LIST } from "./checks.ts";
 const exercise: Exercise = await loadExercise("01-cache-mounts");
 const fixtures: WrongFixture[] = await listWrongFixtures(exercise);
 
-async function grade(fixture?: WrongFixture): Promise<GradeReport> {
-  const submission = await composeSubmission(exercise, fixture?.dir);
-  try {
-    return await gradeExercise(exercise.id, { submission: submission.dir, force: true });
-  } finally {
-    await submission.dispose();
-  }
-}
-
-const failingOf = (report: GradeReport): string[] =>
-  report.checks
-    .filter((c) => c.status !== "passed")
-    .map((c) => `${c.id}:${c.status}`)
-    .sort();
+const grade = (fixture?: WrongFixture) => gradeFixture(exercise, fixture);
+const failingOf = notPassed;
 
 describe.concurrent("cache-mounts grader on the real engine", () => {
   it("gives the reference solution full marks", async () => {

@@ -7,6 +7,8 @@ export interface BuildStep {
   readonly name: string;
   readonly stage: string | undefined;
   readonly platform: string | undefined;
+  /** Where the step ran (differs from `platform` when cross-compiling). */
+  readonly executionPlatform: string | undefined;
   readonly index: number | undefined;
   readonly instruction: string | undefined;
   readonly text: string;
@@ -67,6 +69,7 @@ export function foldSteps(parse: RawJsonParse): BuildStep[] {
       name: acc.name,
       stage: parsed.stage,
       platform: parsed.platform,
+      executionPlatform: parsed.executionPlatform,
       index: parsed.index,
       instruction: parsed.instruction,
       text: parsed.text,

@@ -51,4 +51,13 @@ describe("rawjson stream", () => {
     expect(failed?.error).toContain("network bridge not found");
     expect(parsed.trailer).toContain("ERROR: failed to solve");
   });
+
+  it("tells a cross-compiling step from the target it builds for", () => {
+    const steps = workSteps(foldSteps(parseRawJson(testdata("cross-compile.rawjson"))));
+    const compiles = steps.filter((s) => s.instruction === "RUN" && s.text.includes("go build"));
+    expect(compiles.map((s) => [s.platform, s.executionPlatform]).sort()).toEqual([
+      ["linux/amd64", "linux/amd64"],
+      ["linux/arm64", "linux/amd64"],
+    ]);
+  });
 });

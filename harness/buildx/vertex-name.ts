@@ -4,7 +4,14 @@
  * `[internal] ...` and bare names (`exporting to image`) are BuildKit's own work.
  */
 export interface VertexName {
+  /** The platform of the image this step is for (the target). */
   readonly platform: string | undefined;
+  /**
+   * Where the step executes. BuildKit writes `[linux/amd64->arm64 ...]` for a stage that runs on
+   * the build platform while producing for another target (cross-compilation); a step whose
+   * execution platform is not the host's runs under emulation.
+   */
+  readonly executionPlatform: string | undefined;
   readonly stage: string | undefined;
   readonly index: number | undefined;
   readonly total: number | undefined;
@@ -16,7 +23,7 @@ export interface VertexName {
 }
 
 const PREFIX = /^\[([^\]]*)\]\s*(.*)$/s;
-const PLATFORM = /^[a-z][a-z0-9]*\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+const PLATFORM = /^([a-z][a-z0-9]*)\/([a-z0-9_]+(?:\/[a-z0-9]+)?)(?:->([a-z0-9_]+(?:\/[a-z0-9]+)?))?$/;
 const POSITION = /^(\d+)\/(\d+)$/;
 
 export function parseVertexName(name: string): VertexName {
@@ -24,6 +31,7 @@ export function parseVertexName(name: string): VertexName {
   if (!match) {
     return {
       platform: undefined,
+      executionPlatform: undefined,
       stage: undefined,
       index: undefined,
       total: undefined,
@@ -35,7 +43,14 @@ export function parseVertexName(name: string): VertexName {
   const words = (match[1] ?? "").split(/\s+/).filter(Boolean);
   const text = match[2] ?? "";
   let platform: string | undefined;
-  if (words[0] !== undefined && PLATFORM.test(words[0])) platform = words.shift();
+  let executionPlatform: string | undefined;
+  const platformMatch = words[0] === undefined ? null : PLATFORM.exec(words[0]);
+  if (platformMatch) {
+    words.shift();
+    const os = platformMatch[1] ?? "";
+    executionPlatform = `${os}/${platformMatch[2] ?? ""}`;
+    platform = platformMatch[3] ? `${os}/${platformMatch[3]}` : executionPlatform;
+  }
   const internal = words.includes("internal");
   let index: number | undefined;
   let total: number | undefined;
@@ -50,6 +65,7 @@ export function parseVertexName(name: string): VertexName {
   const keyword = /^([A-Z]+)\b/.exec(text)?.[1];
   return {
     platform,
+    executionPlatform,
     stage,
     index,
     total,

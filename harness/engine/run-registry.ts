@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnDaemon } from "../exec/daemon.ts";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
 import { registerCleanup } from "./cleanup-registry.ts";
 import { findExecutable } from "./host-tools.ts";
+import { freePort } from "../util/free-port.ts";
 
 /** A private OCI registry on loopback that lives only for one grading run. */
 export interface RunRegistry {
@@ -58,16 +58,4 @@ export async function startRunRegistry(): Promise<RunRegistry> {
   }
   await dispose();
   throw new GraderError("ENGINE_START_FAILED", `the run's registry did not start on ${host}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

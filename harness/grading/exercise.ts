@@ -17,6 +17,8 @@ export interface Exercise {
   readonly network: "none" | "host";
   readonly platforms: readonly string[];
   readonly buildTimeoutSeconds: number;
+  /** For exercises whose image is a service: how to ask it whether it is healthy. */
+  readonly service: { readonly healthPath: string; readonly portVariable: string } | undefined;
   /** Absolute paths. */
   readonly dir: string;
   readonly workspace: string;
@@ -64,6 +66,7 @@ export async function loadExercise(id: string, root = EXERCISES_DIR): Promise<Ex
     network: raw.network === "host" ? "host" : "none",
     platforms: raw.platforms ?? ["linux/amd64"],
     buildTimeoutSeconds: raw.buildTimeoutSeconds ?? 300,
+    service: raw.service,
     dir,
     workspace: join(dir, "workspace"),
   };

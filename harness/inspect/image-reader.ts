@@ -1,4 +1,5 @@
 import { RegistryError } from "../errors.ts";
+import { ImageFilesystem } from "./image-filesystem.ts";
 import { attestationEntries, imageEntries, layerHistory } from "./image-index.ts";
 import type { ImageSource } from "./image-source.ts";
 import type { LayerEntry } from "./layer-entry.ts";
@@ -101,4 +102,27 @@ export async function scanImageLayers(
     );
   }
   return summaries;
+}
+
+/** The image's final filesystem, with the first `headBytes` of every regular file kept. */
+export async function loadFilesystem(
+  source: ImageSource,
+  image: PlatformImage,
+  headBytes = 64,
+): Promise<ImageFilesystem> {
+  const fs = new ImageFilesystem();
+  await scanImageLayers(source, image, (where, entry) => {
+    if (entry.type !== "file" || entry.size === 0) {
+      fs.apply(entry, where.index);
+      return undefined;
+    }
+    let head = Buffer.alloc(0);
+    fs.apply(entry, where.index, head);
+    return (chunk) => {
+      if (head.length >= headBytes) return;
+      head = Buffer.concat([head, chunk]).subarray(0, headBytes);
+      fs.apply(entry, where.index, head);
+    };
+  });
+  return fs;
 }

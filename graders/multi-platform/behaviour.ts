@@ -1,0 +1,236 @@
+import { BuildCommand, type BuildResult } from "../../harness/buildx/build-command.ts";
+import { workSteps, type BuildStep } from "../../harness/buildx/build-step.ts";
+import type { GradingContext } from "../../harness/grading/grader.ts";
+import type { Scorecard } from "../../harness/grading/scorecard.ts";
+import { readElfHeader } from "../../harness/inspect/elf.ts";
+import type { ImageFilesystem, FileRecord } from "../../harness/inspect/image-filesystem.ts";
+import { ImageReference } from "../../harness/inspect/image-reference.ts";
+import { loadFilesystem, readImage, type PlatformImage } from "../../harness/inspect/image-reader.ts";
+import { RegistrySource } from "../../harness/inspect/registry-source.ts";
+import { formatDuration } from "../../harness/report/format.ts";
+import { ServiceProbe } from "../../harness/run/service-probe.ts";
+import { CHECKS, EMULATED_POINTS } from "./checks.ts";
+
+const COMPILE = /\bgo\s+(build|install)\b/;
+const NODE_ARCH: Record<string, string> = {
+  x64: "amd64",
+  arm64: "arm64",
+  arm: "arm",
+  ia32: "386",
+  ppc64: "ppc64le",
+  s390x: "s390x",
+  riscv64: "riscv64",
+};
+export const HOST_PLATFORM = `linux/${NODE_ARCH[process.arch] ?? process.arch}`;
+
+/** `linux/arm/v7` -> `arm`: what ELF headers and image configs call the architecture. */
+function archOf(platform: string): string {
+  return platform.split("/")[1] ?? platform;
+}
+
+export async function gradeBehaviour(ctx: GradingContext, card: Scorecard): Promise<void> {
+  const engine = ctx.engine;
+  if (!engine) throw new Error("this grader needs a build engine");
+  const required = ctx.exercise.platforms;
+  const tag = `${engine.registry.host}/submission:graded`;
+  ctx.progress(`building for ${required.join(", ")}...`);
+  const result = await new BuildCommand(engine.buildx).run({
+    label: "multi-platform",
+    context: ctx.submission.dir,
+    platforms: required,
+    output: "push",
+    tags: [tag],
+    network: ctx.exercise.network,
+    provenance: "mode=min",
+    timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
+  });
+  ctx.measurements["build.durationMs"] = Math.round(result.durationMs);
+  if (result.frontendNote) ctx.notes.push(result.frontendNote);
+  ctx.progress(`build ${result.ok ? "done" : "failed"} in ${formatDuration(result.durationMs)}`);
+  if (!result.ok) {
+    const f = result.failure;
+    card.fail(CHECKS.build.id, {
+      message: `The build for ${required.join(", ")} failed${f?.step ? ` at ${f.step}` : ""}: ${f?.message ?? "unknown error"}`,
+      details: f?.logTail.split("\n") ?? [],
+      location: { file: "Dockerfile" },
+    });
+    card.failRemaining(
+      [CHECKS.index.id, CHECKS.entrypoint.id, CHECKS.foreign.id, CHECKS.cross.id, CHECKS.health.id],
+      { message: "Not measured: the multi-platform build must succeed first." },
+    );
+    return;
+  }
+  card.pass(CHECKS.build.id, {
+    message: `Built and pushed for ${required.join(", ")} in ${formatDuration(result.durationMs)}.`,
+  });
+  await card.run(CHECKS.cross.id, () => judgeCrossCompile(ctx, card, result, required));
+
+  const ref = ImageReference.parse(tag);
+  const source = new RegistrySource(ref);
+  const read = await readImage(source, ref.reference);
+  ctx.measurements["index.attestations"] = read.attestations.length;
+  const images = new Map<string, PlatformImage>();
+  const problems: string[] = [];
+  for (const platform of required) {
+    const matches = read.images.filter((i) => i.platform === platform);
+    const image = matches[0];
+    if (!image) {
+      problems.push(`${platform} is missing from the index`);
+      continue;
+    }
+    if (matches.length > 1) problems.push(`${platform} appears ${matches.length} times`);
+    const configPlatform = `${image.config.os}/${image.config.architecture}${image.config.variant ? `/${image.config.variant}` : ""}`;
+    if (configPlatform !== platform)
+      problems.push(`the ${platform} entry points at an image whose config says ${configPlatform}`);
+    images.set(platform, image);
+  }
+  const digests = new Set([...images.values()].map((i) => i.manifestDigest));
+  if (digests.size < images.size) problems.push("several platforms share one manifest");
+  if (read.images.length === 1 && read.images[0]?.entry === undefined)
+    problems.push("the tag is a single-platform manifest, not an index");
+  card.judge(
+    CHECKS.index.id,
+    problems.length === 0,
+    problems.length === 0
+      ? {
+          message: `${tag.split("/").pop() ?? tag} is an index (${read.mediaType}) with ${required.map((p) => `${p} → ${images.get(p)?.manifestDigest.slice(7, 19) ?? "?"}`).join(", ")}; ${read.attestations.length} attestation manifest(s) set aside.`,
+        }
+      : { message: `The pushed index is not right: ${problems.join("; ")}.` },
+  );
+
+  const entrypointProblems: string[] = [];
+  const entrypointFacts: string[] = [];
+  const foreign: string[] = [];
+  for (const [platform, image] of images) {
+    ctx.progress(`reading the ${platform} image's layers...`);
+    const fs = await loadFilesystem(source, image);
+    const arch = archOf(platform);
+    const entry = entrypointOf(fs, image);
+    if (!entry.file) entrypointProblems.push(`${platform}: ${entry.why}`);
+    else {
+      const elf = readElfHeader(entry.file.head ?? Buffer.alloc(0));
+      const what = elf.elf ? `ELF ${elf.header.bits}-bit ${elf.header.machineName}` : elf.reason;
+      entrypointFacts.push(`${platform}: /${entry.file.path} is ${what}`);
+      if (!elf.elf) entrypointProblems.push(`${platform}: /${entry.file.path} is ${elf.reason}`);
+      else if (elf.header.architecture !== arch)
+        entrypointProblems.push(`${platform}: /${entry.file.path} is ${what}, not a ${arch} binary`);
+    }
+    for (const file of fs.all()) {
+      if (file.type !== "file" || file === entry.file || !file.head) continue;
+      const elf = readElfHeader(file.head);
+      if (elf.elf && elf.header.architecture !== undefined && elf.header.architecture !== arch)
+        foreign.push(`${platform}: /${file.path} is ${elf.header.machineName} (layer ${file.layer + 1})`);
+    }
+  }
+  card.judge(
+    CHECKS.entrypoint.id,
+    entrypointProblems.length === 0,
+    entrypointProblems.length === 0
+      ? { message: `Every platform's entrypoint is built for it.`, details: entrypointFacts }
+      : {
+          message: `${entrypointProblems.join("; ")}. Pass the target to the compiler (GOOS=$TARGETOS GOARCH=$TARGETARCH, from ARG TARGETOS and ARG TARGETARCH).`,
+          details: entrypointFacts,
+          location: { file: "Dockerfile" },
+        },
+  );
+  card.judge(
+    CHECKS.foreign.id,
+    foreign.length === 0,
+    foreign.length === 0
+      ? { message: "All other binaries match their platform." }
+      : {
+          message: `${foreign.length} binaries belong to another architecture: a stage pinned to the build platform (FROM --platform=$BUILDPLATFORM) must not be the runtime base.`,
+          details: foreign.slice(0, 10),
+          location: { file: "Dockerfile" },
+        },
+  );
+
+  await card.run(CHECKS.health.id, async () => {
+    const service = ctx.exercise.service;
+    if (!service) throw new Error("the exercise declares no service to probe");
+    const probe = new ServiceProbe(engine.environment.dockerHost);
+    const results = [];
+    for (const platform of required) {
+      const image = images.get(platform);
+      if (!image) continue;
+      ctx.progress(`starting the ${platform} image${platform === HOST_PLATFORM ? "" : " under QEMU"}...`);
+      results.push(
+        await probe.probe({
+          image: `${ref.registry}/${ref.repository}@${image.manifestDigest}`,
+          platform,
+          path: service.healthPath,
+          portVariable: service.portVariable,
+          timeoutMs: 30_000,
+        }),
+      );
+    }
+    for (const r of results) ctx.measurements[`run.${r.platform}.startMs`] = Math.round(r.startMs);
+    const sick = results.filter((r) => !r.healthy);
+    card.judge(
+      CHECKS.health.id,
+      sick.length === 0 && results.length === required.length,
+      sick.length === 0 && results.length === required.length
+        ? { message: `${results.map((r) => `${r.platform}: ${r.detail}`).join("; ")}.` }
+        : {
+            message: `Not healthy: ${sick.map((r) => `${r.platform}: ${r.detail}`).join("; ") || "no image to start"}.`,
+            details: sick.flatMap((r) => r.logsTail.split("\n")).slice(0, 20),
+          },
+    );
+  });
+}
+
+function judgeCrossCompile(
+  ctx: GradingContext,
+  card: Scorecard,
+  result: BuildResult,
+  required: readonly string[],
+): void {
+  const compiles = workSteps(result.steps).filter((s) => s.instruction === "RUN" && COMPILE.test(s.text));
+  if (compiles.length === 0) {
+    card.fail(CHECKS.cross.id, { message: "No compile step (go build) was seen in the build." });
+    return;
+  }
+  const emulated: BuildStep[] = compiles.filter(
+    (s) => s.executionPlatform !== undefined && s.executionPlatform !== HOST_PLATFORM,
+  );
+  for (const platform of required) {
+    const ms = compiles.filter((s) => s.platform === platform).reduce((t, s) => t + (s.durationMs ?? 0), 0);
+    ctx.measurements[`compile.${platform}.durationMs`] = Math.round(ms);
+  }
+  ctx.measurements["compile.emulatedMs"] = Math.round(emulated.reduce((t, s) => t + (s.durationMs ?? 0), 0));
+  const native = compiles.filter((s) => !emulated.includes(s));
+  const nativeMs = Math.max(0, ...native.map((s) => s.durationMs ?? 0));
+  if (emulated.length === 0) {
+    card.pass(CHECKS.cross.id, {
+      message: `Every compile ran on ${HOST_PLATFORM}: ${compiles.map((s) => `${s.platform ?? "?"} in ${formatDuration(s.durationMs ?? 0)}`).join(", ")}.`,
+    });
+    return;
+  }
+  card.partial(CHECKS.cross.id, EMULATED_POINTS, {
+    message: `The image is correct, but the compile for ${emulated.map((s) => `${s.platform ?? "?"} ran under QEMU emulation for ${formatDuration(s.durationMs ?? 0)}`).join(", ")}${nativeMs ? ` (the native compile took ${formatDuration(nativeMs)})` : ""}. Run the build stage on the build platform (FROM --platform=$BUILDPLATFORM) and let the compiler target $TARGETARCH: Go cross-compiles without emulation.`,
+    location: { file: "Dockerfile" },
+    details: emulated.map((s) => s.name),
+  });
+}
+
+function entrypointOf(
+  fs: ImageFilesystem,
+  image: PlatformImage,
+): { file: FileRecord | undefined; why: string } {
+  const config = image.config.config;
+  const argv = [...(config?.Entrypoint ?? []), ...(config?.Entrypoint?.length ? [] : (config?.Cmd ?? []))];
+  let command = argv[0];
+  // Shell form: the program is the first word of the script.
+  if ((command === "/bin/sh" || command === "sh") && argv[1] === "-c")
+    command =
+      argv[2]
+        ?.trim()
+        .split(/\s+/)[0]
+        ?.replace(/^exec$/, "") || argv[2]?.trim().split(/\s+/)[1];
+  if (!command) return { file: undefined, why: "the image has no ENTRYPOINT or CMD" };
+  const path =
+    (config?.Env ?? []).find((e) => e.startsWith("PATH="))?.slice(5) ??
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  const file = fs.which(command, path, config?.WorkingDir || "/");
+  return file ? { file, why: "" } : { file: undefined, why: `the entrypoint ${command} is not in the image` };
+}

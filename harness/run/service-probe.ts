@@ -1,0 +1,114 @@
+import Docker from "dockerode";
+import { errorMessage } from "../errors.ts";
+import { freePort } from "../util/free-port.ts";
+
+/** What happened when one platform's image was started and its health endpoint asked. */
+export interface ProbeResult {
+  readonly platform: string;
+  readonly healthy: boolean;
+  /** HTTP status and body of the last answer, or why there was none. */
+  readonly detail: string;
+  readonly startMs: number;
+  readonly logsTail: string;
+}
+
+export interface ProbeRequest {
+  readonly image: string;
+  readonly platform: string;
+  readonly path: string;
+  /** The service reads its port from this variable (host networking: ports must not collide). */
+  readonly portVariable: string;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Starts an image on the run's engine (through the Docker API, with dockerode), waits for its
+ * health endpoint, and always removes the container. A foreign platform runs under QEMU via
+ * binfmt. Host networking, because the run's engine has no bridge; the port is chosen free.
+ */
+export class ServiceProbe {
+  private readonly docker: Docker;
+
+  constructor(dockerHost: string) {
+    this.docker = new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, "") });
+  }
+
+  async pull(image: string, platform: string): Promise<void> {
+    const stream = await this.docker.pull(image, { platform });
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  async probe(request: ProbeRequest): Promise<ProbeResult> {
+    const started = performance.now();
+    const port = await freePort();
+    let container: Docker.Container | undefined;
+    let detail = "not started";
+    let healthy = false;
+    try {
+      await this.pull(request.image, request.platform);
+      container = await this.docker.createContainer({
+        Image: request.image,
+        platform: request.platform,
+        Env: [`${request.portVariable}=${port}`],
+        HostConfig: { NetworkMode: "host", AutoRemove: false, Memory: 256 * 1024 * 1024, PidsLimit: 256 },
+      });
+      await container.start();
+      const deadline = Date.now() + request.timeoutMs;
+      while (Date.now() < deadline) {
+        const state = (await container.inspect()).State;
+        if (!state.Running) {
+          detail = `the container exited with code ${state.ExitCode}`;
+          break;
+        }
+        try {
+          const response = await fetch(`http://127.0.0.1:${port}${request.path}`, {
+            signal: AbortSignal.timeout(2000),
+          });
+          detail = `HTTP ${response.status}: ${(await response.text()).trim().slice(0, 200)}`;
+          if (response.ok) {
+            healthy = true;
+            break;
+          }
+        } catch (error) {
+          detail = `no answer on port ${port}: ${errorMessage(error)}`;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const logsTail = await containerLogs(container);
+      return { platform: request.platform, healthy, detail, startMs: performance.now() - started, logsTail };
+    } catch (error) {
+      return {
+        platform: request.platform,
+        healthy: false,
+        detail: errorMessage(error),
+        startMs: performance.now() - started,
+        logsTail: container ? await containerLogs(container) : "",
+      };
+    } finally {
+      await container?.remove({ force: true }).catch(() => undefined);
+    }
+  }
+}
+
+async function containerLogs(container: Docker.Container): Promise<string> {
+  try {
+    const buffer = await container.logs({ stdout: true, stderr: true, tail: 20 });
+    // Multiplexed stream frames: 8-byte headers before each chunk.
+    return demux(buffer).trim();
+  } catch {
+    return "";
+  }
+}
+
+function demux(buffer: Buffer): string {
+  const parts: string[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size).toString("utf8"));
+    offset += 8 + size;
+  }
+  return parts.length > 0 ? parts.join("") : buffer.toString("utf8");
+}
