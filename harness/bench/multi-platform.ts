@@ -1,0 +1,50 @@
+/**
+ * Benchmark for exercise 02, in one run: the two-platform build cross-compiled (the reference)
+ * vs emulated (the `emulated-compile` fixture), each graded end to end on a fresh builder, and
+ * the grading time against the raw `docker buildx build --push` of the same Dockerfile.
+ *   npm run bench:multi
+ */
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exec } from "../exec/exec.ts";
+import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
+import { startRunRegistry } from "../engine/run-registry.ts";
+import { loadExercise } from "../grading/exercise.ts";
+import { composeSubmission, gradeFixture, listWrongFixtures } from "../grading/fixtures.ts";
+import { prepareSubmission } from "../grading/submission.ts";
+import { formatDuration } from "../report/format.ts";
+
+const exercise = await loadExercise("02-multi-platform");
+const mirror = await detectMirror();
+const emulated = (await listWrongFixtures(exercise)).find((f) => f.name === "emulated-compile");
+
+async function rawBuild(fixtureDir?: string): Promise<number> {
+  const composed = await composeSubmission(exercise, fixtureDir);
+  const prepared = await prepareSubmission(exercise, composed.dir);
+  const dir = await mkdtemp(join(tmpdir(), "bench-multi-"));
+  await cp(prepared.dir, dir, { recursive: true });
+  await Promise.all([prepared.dispose(), composed.dispose()]);
+  const registry = await startRunRegistry();
+  const env = await openEnvironment({ mirror, insecureRegistries: [registry.host] });
+  try {
+    const t = performance.now();
+    await exec("docker", ["buildx", "build", ...(env.builder ? ["--builder", env.builder] : []), "--network", "none", "--platform", exercise.platforms.join(","), "--provenance=mode=min", "--push", "-t", `${registry.host}/raw:1`, dir], { env: env.env, timeoutMs: 1_200_000 });
+    return performance.now() - t;
+  } finally {
+    await env.dispose();
+    await registry.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+for (const [label, fixture] of [["cross-compiled (reference)", undefined], ["emulated (emulated-compile)", emulated]] as const) {
+  const raw = await rawBuild(fixture?.dir);
+  const t = performance.now();
+  const report = await gradeFixture(exercise, fixture);
+  const grade = performance.now() - t;
+  const build = Number(report.measurements["build.durationMs"]);
+  console.log(`${label}:`);
+  console.log(`  raw docker buildx build --platform ${exercise.platforms.join(",")} --push: ${formatDuration(raw)}`);
+  console.log(`  grading: ${formatDuration(grade)} (its build ${formatDuration(build)}, emulated compile ${formatDuration(Number(report.measurements["compile.emulatedMs"]))}); score ${report.score}/${report.maxScore}; grade/raw ${(grade / raw).toFixed(2)}`);
+}
