@@ -29,7 +29,24 @@ async function rawBuild(fixtureDir?: string): Promise<number> {
   const env = await openEnvironment({ mirror, insecureRegistries: [registry.host] });
   try {
     const t = performance.now();
-    await exec("docker", ["buildx", "build", ...(env.builder ? ["--builder", env.builder] : []), "--network", "none", "--platform", exercise.platforms.join(","), "--provenance=mode=min", "--push", "-t", `${registry.host}/raw:1`, dir], { env: env.env, timeoutMs: 1_200_000 });
+    await exec(
+      "docker",
+      [
+        "buildx",
+        "build",
+        ...(env.builder ? ["--builder", env.builder] : []),
+        "--network",
+        "none",
+        "--platform",
+        exercise.platforms.join(","),
+        "--provenance=mode=min",
+        "--push",
+        "-t",
+        `${registry.host}/raw:1`,
+        dir,
+      ],
+      { env: env.env, timeoutMs: 1_200_000 },
+    );
     return performance.now() - t;
   } finally {
     await env.dispose();
@@ -38,13 +55,20 @@ async function rawBuild(fixtureDir?: string): Promise<number> {
   }
 }
 
-for (const [label, fixture] of [["cross-compiled (reference)", undefined], ["emulated (emulated-compile)", emulated]] as const) {
+for (const [label, fixture] of [
+  ["cross-compiled (reference)", undefined],
+  ["emulated (emulated-compile)", emulated],
+] as const) {
   const raw = await rawBuild(fixture?.dir);
   const t = performance.now();
   const report = await gradeFixture(exercise, fixture);
   const grade = performance.now() - t;
   const build = Number(report.measurements["build.durationMs"]);
   console.log(`${label}:`);
-  console.log(`  raw docker buildx build --platform ${exercise.platforms.join(",")} --push: ${formatDuration(raw)}`);
-  console.log(`  grading: ${formatDuration(grade)} (its build ${formatDuration(build)}, emulated compile ${formatDuration(Number(report.measurements["compile.emulatedMs"]))}); score ${report.score}/${report.maxScore}; grade/raw ${(grade / raw).toFixed(2)}`);
+  console.log(
+    `  raw docker buildx build --platform ${exercise.platforms.join(",")} --push: ${formatDuration(raw)}`,
+  );
+  console.log(
+    `  grading: ${formatDuration(grade)} (its build ${formatDuration(build)}, emulated compile ${formatDuration(Number(report.measurements["compile.emulatedMs"]))}); score ${report.score}/${report.maxScore}; grade/raw ${(grade / raw).toFixed(2)}`,
+  );
 }

@@ -1,0 +1,133 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { spawnDaemon } from "../exec/daemon.ts";
+import { exec, baseEnv } from "../exec/exec.ts";
+import { GraderError } from "../errors.ts";
+import { registerCleanup } from "../engine/cleanup-registry.ts";
+import { freePort } from "../util/free-port.ts";
+
+/**
+ * A real private npm registry (verdaccio) for one grading run. The `@course` scope is readable
+ * only with the run's token, so a build can install its private package only if it was given
+ * the secret; nothing is proxied to the public registry.
+ */
+export interface PrivateNpmRegistry {
+  /** e.g. http://127.0.0.1:41234/ */
+  readonly url: string;
+  /** The run's auth token: the canary the leak checks look for. */
+  readonly token: string;
+  /** How many tarballs were downloaded with a valid token so far. */
+  authenticatedDownloads(): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+
+export async function startPrivateNpmRegistry(packages: readonly string[]): Promise<PrivateNpmRegistry> {
+  const dir = await mkdtemp(join(tmpdir(), "bkg-npm-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const logFile = join(dir, "access.log");
+  await mkdir(join(dir, "storage"));
+  await writeFile(join(dir, "htpasswd"), "");
+  await writeFile(
+    join(dir, "config.yaml"),
+    [
+      `storage: ${join(dir, "storage")}`,
+      `secret: ${randomBytes(32).toString("hex")}`,
+      "auth:",
+      `  htpasswd: { file: ${join(dir, "htpasswd")}, max_users: 1 }`,
+      "uplinks: {}",
+      "packages:",
+      "  '@course/*': { access: $authenticated, publish: $authenticated }",
+      "  '**': { access: $authenticated, publish: $authenticated }",
+      `listen: 127.0.0.1:${port}`,
+      `log: { type: file, path: ${logFile}, format: json, level: http }`,
+      "web: { enable: false }",
+      "",
+    ].join("\n"),
+  );
+  const bin = join(dirname(require.resolve("verdaccio/package.json")), "bin", "verdaccio");
+  const daemon = spawnDaemon(process.execPath, [bin, "--config", join(dir, "config.yaml")], {
+    env: baseEnv(),
+    logFile: join(dir, "stdout.log"),
+  });
+  let disposed = false;
+  const dispose = async (): Promise<void> => {
+    if (disposed) return;
+    disposed = true;
+    unregister();
+    await daemon.stop(5000);
+    await rm(dir, { recursive: true, force: true });
+  };
+  const unregister = registerCleanup(`npm registry ${url}`, dispose);
+  try {
+    const deadline = Date.now() + 30_000;
+    while (
+      !(await fetch(`${url}-/ping`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
+      if (daemon.hasExited() || Date.now() > deadline)
+        throw new GraderError(
+          "ENGINE_START_FAILED",
+          `the private npm registry did not start; see ${join(dir, "stdout.log")}`,
+        );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const user = `grader-${randomBytes(4).toString("hex")}`;
+    const response = await fetch(`${url}-/user/org.couchdb.user:${user}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: user, password: randomBytes(16).toString("hex") }),
+    });
+    const body = (await response.json()) as { token?: string };
+    if (!response.ok || !body.token)
+      throw new GraderError(
+        "ENGINE_START_FAILED",
+        `could not create the registry user (HTTP ${response.status})`,
+      );
+    const token = body.token;
+    const npmrc = join(dir, "publish.npmrc");
+    await writeFile(npmrc, `registry=${url}\n${url.replace(/^http:/, "")}:_authToken=${token}\n`);
+    for (const tarball of packages) {
+      await exec(
+        "npm",
+        [
+          "publish",
+          tarball,
+          "--registry",
+          url,
+          "--userconfig",
+          npmrc,
+          "--access",
+          "restricted",
+          "--provenance=false",
+        ],
+        { env: baseEnv(), timeoutMs: 60_000 },
+      );
+    }
+    return {
+      url,
+      token,
+      dispose,
+      async authenticatedDownloads() {
+        const log = await readFile(logFile, "utf8").catch(() => "");
+        return log
+          .split("\n")
+          .filter(
+            (line) =>
+              /"msg":".*GET.*\.tgz.*200/.test(line) ||
+              (/\.tgz/.test(line) && /"status":200/.test(line) && /"user":"grader-/.test(line)),
+          ).length;
+      },
+    };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}

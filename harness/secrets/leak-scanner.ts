@@ -1,0 +1,169 @@
+import type { ImageSource } from "../inspect/image-source.ts";
+import type { ImageRead, PlatformImage } from "../inspect/image-reader.ts";
+import { scanImageLayers } from "../inspect/image-reader.ts";
+import { compressionOf, scanLayer } from "../inspect/layer-scanner.ts";
+import type { LayerEntry } from "../inspect/layer-entry.ts";
+import type { Canary } from "./canary.ts";
+import type { LeakFinding } from "./leak-finding.ts";
+import { StreamMatcher } from "./stream-matcher.ts";
+
+const short = (digest: string): string => digest.replace(/^sha256:/, "").slice(0, 12);
+const clean = (createdBy: string): string => createdBy.replace(/\s*# buildkit$/, "");
+
+/** `docker history`: every step's created_by and comment. */
+export function scanHistory(image: PlatformImage, canary: Canary): LeakFinding[] {
+  return (image.config.history ?? []).flatMap((entry, index) => {
+    const encodings = canary.findIn(`${entry.created_by ?? ""}\n${entry.comment ?? ""}`);
+    return encodings.length > 0
+      ? [
+          {
+            place: "history" as const,
+            where: `history entry ${index + 1}`,
+            encodings,
+            ...(entry.created_by ? { createdBy: clean(entry.created_by) } : {}),
+          },
+        ]
+      : [];
+  });
+}
+
+/** The image config a `docker inspect` shows: Env, Labels, Cmd, Entrypoint, User, WorkingDir, OnBuild. */
+export function scanConfig(image: PlatformImage, canary: Canary): LeakFinding[] {
+  const config = image.config.config ?? {};
+  const fields: [string, unknown][] = [
+    ...(config.Env ?? []).map((e): [string, unknown] => [`Env ${e.split("=")[0] ?? ""}`, e]),
+    ...Object.entries(config.Labels ?? {}).map(([k, v]): [string, unknown] => [`Labels ${k}`, `${k}=${v}`]),
+    ["Cmd", config.Cmd],
+    ["Entrypoint", config.Entrypoint],
+    ["User", config.User],
+    ["WorkingDir", config.WorkingDir],
+    ["OnBuild", config.OnBuild],
+    ["ExposedPorts", config.ExposedPorts],
+  ];
+  const findings: LeakFinding[] = [];
+  for (const [field, value] of fields) {
+    if (value === undefined || value === null) continue;
+    const encodings = canary.findIn(JSON.stringify(value));
+    if (encodings.length > 0) findings.push({ place: "config", where: `config ${field}`, encodings });
+  }
+  return findings;
+}
+
+/** Every file of every layer, names and contents, including files a later layer deletes. */
+export async function scanLayers(
+  source: ImageSource,
+  image: PlatformImage,
+  canary: Canary,
+): Promise<LeakFinding[]> {
+  const hits: {
+    layer: number;
+    digest: string;
+    path: string;
+    createdBy: string | undefined;
+    matcher: StreamMatcher | undefined;
+    nameHit: string[];
+  }[] = [];
+  const whiteouts: { layer: number; target: string; opaque: boolean }[] = [];
+  await scanImageLayers(source, image, (where, entry) => {
+    if (entry.whiteout) whiteouts.push({ layer: where.index, ...entry.whiteout });
+    const nameHit = canary.findIn(`${entry.path}\n${entry.linkpath ?? ""}`);
+    const matcher = entry.type === "file" && entry.size > 0 ? new StreamMatcher(canary) : undefined;
+    if (nameHit.length > 0 || matcher)
+      hits.push({
+        layer: where.index,
+        digest: where.layer.digest,
+        path: entry.path,
+        createdBy: where.history?.created_by === undefined ? undefined : clean(where.history.created_by),
+        matcher,
+        nameHit,
+      });
+    return matcher ? (chunk) => matcher.push(chunk) : undefined;
+  });
+  return hits.flatMap((h) => {
+    const encodings = [...new Set([...h.nameHit, ...(h.matcher?.found ?? [])])];
+    if (encodings.length === 0) return [];
+    const deletedLater = whiteouts.some(
+      (w) =>
+        w.layer > h.layer &&
+        (w.opaque
+          ? h.path.startsWith(`${w.target}/`)
+          : h.path === w.target || h.path.startsWith(`${w.target}/`)),
+    );
+    return [
+      {
+        place: "layer" as const,
+        where: `layer ${h.layer + 1} (${short(h.digest)}) /${h.path}`,
+        encodings,
+        ...(h.createdBy ? { createdBy: h.createdBy } : {}),
+        deletedLater,
+      },
+    ];
+  });
+}
+
+/** Attestation manifests (provenance, SBOM): their in-toto statements are small JSON blobs. */
+export async function scanAttestations(
+  source: ImageSource,
+  read: ImageRead,
+  canary: Canary,
+): Promise<LeakFinding[]> {
+  const findings: LeakFinding[] = [];
+  for (const descriptor of read.attestations) {
+    const manifest = await source.manifest(descriptor.digest);
+    if (manifest.document.kind !== "manifest") continue;
+    for (const layer of manifest.document.layers) {
+      const text = JSON.stringify(await source.json(layer.digest));
+      const encodings = canary.findIn(text);
+      const predicate = layer.annotations?.["in-toto.io/predicate-type"] ?? layer.mediaType;
+      if (encodings.length > 0)
+        findings.push({
+          place: "attestation",
+          where: `attestation ${short(descriptor.digest)} (${predicate})`,
+          encodings,
+        });
+    }
+  }
+  return findings;
+}
+
+/**
+ * An exported registry cache: an index (or manifest) of layer blobs plus BuildKit's cache
+ * config. In max mode it holds every stage's layers, not just the final image's.
+ */
+export async function scanCache(
+  source: ImageSource,
+  reference: string,
+  canary: Canary,
+): Promise<LeakFinding[]> {
+  const top = await source.manifest(reference);
+  const blobs =
+    top.document.kind === "index" ? top.document.manifests : [top.document.config, ...top.document.layers];
+  const findings: LeakFinding[] = [];
+  for (const blob of blobs) {
+    if (/tar|layer/.test(blob.mediaType)) {
+      const files: { entry: LayerEntry; matcher: StreamMatcher }[] = [];
+      await scanLayer(await source.blob(blob.digest), compressionOf(blob.mediaType), (entry) => {
+        if (entry.type !== "file" || entry.size === 0) return undefined;
+        const matcher = new StreamMatcher(canary);
+        files.push({ entry, matcher });
+        return (chunk) => matcher.push(chunk);
+      });
+      for (const f of files)
+        if (f.matcher.found.size > 0)
+          findings.push({
+            place: "cache",
+            where: `cache layer ${short(blob.digest)} /${f.entry.path}`,
+            encodings: [...f.matcher.found],
+          });
+    } else {
+      const encodings = canary.findIn(JSON.stringify(await source.json(blob.digest)));
+      if (encodings.length > 0)
+        findings.push({
+          place: "cache",
+          where: `cache blob ${short(blob.digest)} (${blob.mediaType})`,
+          encodings,
+        });
+    }
+  }
+  return findings;
+}
