@@ -1,4 +1,5 @@
 import type { Grader } from "../harness/grading/grader.ts";
+import { buildSecretsGrader } from "./build-secrets/grader.ts";
 import { cacheMountsGrader } from "./cache-mounts/grader.ts";
 import { multiPlatformGrader } from "./multi-platform/grader.ts";
 
@@ -6,4 +7,5 @@ import { multiPlatformGrader } from "./multi-platform/grader.ts";
 export const GRADERS: Readonly<Record<string, Grader>> = {
   "cache-mounts": cacheMountsGrader,
   "multi-platform": multiPlatformGrader,
+  "build-secrets": buildSecretsGrader,
 };

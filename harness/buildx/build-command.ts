@@ -31,6 +31,7 @@ export interface BuildRequest {
   readonly secrets?: readonly SecretSpec[];
   readonly secretEnv?: Readonly<Record<string, string>>;
   readonly buildArgs?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
   readonly cacheFrom?: readonly string[];
   readonly cacheTo?: readonly string[];
   readonly noCache?: boolean;
@@ -94,6 +95,7 @@ export class BuildCommand {
         [`id=${s.id}`, ...(s.src ? [`src=${s.src}`] : []), ...(s.env ? [`env=${s.env}`] : [])].join(","),
       );
     for (const [k, v] of Object.entries(request.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
+    for (const [k, v] of Object.entries(request.labels ?? {})) args.push("--label", `${k}=${v}`);
     for (const c of request.cacheFrom ?? []) args.push("--cache-from", c);
     for (const c of request.cacheTo ?? []) args.push("--cache-to", c);
     if (request.noCache) args.push("--no-cache");

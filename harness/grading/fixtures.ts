@@ -15,7 +15,15 @@ export interface WrongFixture {
 }
 
 export async function listWrongFixtures(exercise: Exercise): Promise<WrongFixture[]> {
-  const root = join(exercise.dir, "wrong");
+  return listFixtureDir(join(exercise.dir, "wrong"));
+}
+
+/** Tricky submissions that are right and must get full marks (`failing` is empty). */
+export async function listCorrectFixtures(exercise: Exercise): Promise<WrongFixture[]> {
+  return listFixtureDir(join(exercise.dir, "correct"));
+}
+
+async function listFixtureDir(root: string): Promise<WrongFixture[]> {
   const names = (await readdir(root, { withFileTypes: true }).catch(() => []))
     .filter((d) => d.isDirectory())
     .map((d) => d.name)

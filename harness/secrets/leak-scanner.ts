@@ -128,18 +128,26 @@ export async function scanAttestations(
 
 /**
  * An exported registry cache: an index (or manifest) of layer blobs plus BuildKit's cache
- * config. In max mode it holds every stage's layers, not just the final image's.
+ * config. In max mode it holds every stage's layers, not just the final image's; `skip` lists
+ * blobs already searched (the image's layer digests and diff ids: the cache may hold the same
+ * layer compressed differently) so a leak is reported where it first shows.
  */
 export async function scanCache(
   source: ImageSource,
   reference: string,
   canary: Canary,
+  options: { skip?: ReadonlySet<string> } = {},
 ): Promise<LeakFinding[]> {
   const top = await source.manifest(reference);
   const blobs =
     top.document.kind === "index" ? top.document.manifests : [top.document.config, ...top.document.layers];
   const findings: LeakFinding[] = [];
   for (const blob of blobs) {
+    // Blobs shared with the image (same digest, or same content compressed differently) were
+    // already searched as its layers: a leak is reported where it first shows.
+    const uncompressed = blob.annotations?.["containerd.io/uncompressed"];
+    if (options.skip?.has(blob.digest) || (uncompressed !== undefined && options.skip?.has(uncompressed)))
+      continue;
     if (/tar|layer/.test(blob.mediaType)) {
       const files: { entry: LayerEntry; matcher: StreamMatcher }[] = [];
       await scanLayer(await source.blob(blob.digest), compressionOf(blob.mediaType), (entry) => {

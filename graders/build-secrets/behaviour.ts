@@ -1,0 +1,188 @@
+import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
+import { BuildCommand } from "../../harness/buildx/build-command.ts";
+import type { DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
+import { locateCreatedBy } from "../../harness/dockerfile/locate-step.ts";
+import type { GradingContext } from "../../harness/grading/grader.ts";
+import type { Scorecard } from "../../harness/grading/scorecard.ts";
+import { ImageReference } from "../../harness/inspect/image-reference.ts";
+import { loadFilesystem, readImage } from "../../harness/inspect/image-reader.ts";
+import { RegistrySource } from "../../harness/inspect/registry-source.ts";
+import { formatDuration } from "../../harness/report/format.ts";
+import type { PrivateNpmRegistry } from "../../harness/run/private-npm-registry.ts";
+import { Canary } from "../../harness/secrets/canary.ts";
+import type { LeakFinding, LeakPlace } from "../../harness/secrets/leak-finding.ts";
+import {
+  scanAttestations,
+  scanCache,
+  scanConfig,
+  scanHistory,
+  scanLayers,
+} from "../../harness/secrets/leak-scanner.ts";
+import { CHECKS } from "./checks.ts";
+
+export const PRIVATE_PACKAGE = "@course/greeting";
+
+const LEAK_CHECKS: Record<LeakPlace, { id: string; fix: string }> = {
+  history: {
+    id: CHECKS.history.id,
+    fix: "Build arguments used by a step are written into its history entry; pass the token as a secret instead.",
+  },
+  config: {
+    id: CHECKS.config.id,
+    fix: "ENV and LABEL values are part of the image config anyone can inspect.",
+  },
+  layer: {
+    id: CHECKS.layers.id,
+    fix: "A file removed in a later step still ships in the layer that added it; mount the secret instead of copying it.",
+  },
+  attestation: { id: CHECKS.attestation.id, fix: "Provenance in max mode records every build argument." },
+  cache: {
+    id: CHECKS.cache.id,
+    fix: "Only the exported cache has it: a mode=max cache exports every stage's layers, build stages included. Never write the token to a file in any stage.",
+  },
+};
+
+export interface SecretBuildInputs {
+  readonly registry: PrivateNpmRegistry;
+  readonly target: BakeTarget;
+  readonly model: DockerfileModel;
+}
+
+/** The .npmrc CI writes into the project folder before building (the exercise states it). */
+export function npmrcFor(registry: PrivateNpmRegistry): string {
+  return `@course:registry=${registry.url}\n${registry.url.replace(/^http:/, "")}:_authToken=${registry.token}\n`;
+}
+
+export async function gradeBehaviour(
+  ctx: GradingContext,
+  card: Scorecard,
+  inputs: SecretBuildInputs,
+): Promise<void> {
+  const engine = ctx.engine;
+  if (!engine) throw new Error("this grader needs a build engine");
+  const { registry, target, model } = inputs;
+  const canary = new Canary(registry.token);
+  const tag = `${engine.registry.host}/submission:graded`;
+  const cacheRef = `${engine.registry.host}/submission:cache`;
+  if (target.cacheTo.length > 0)
+    ctx.notes.push(
+      "The bake file's cache-to was replaced by the grader's own registry cache (mode=max), which it searches too.",
+    );
+  if (target.ignored.length > 0)
+    ctx.notes.push(`Bake settings the grader does not apply: ${target.ignored.join(", ")}.`);
+  ctx.progress("building with the run's private registry and token...");
+  const result = await new BuildCommand(engine.buildx).run({
+    label: "secret",
+    context: target.context,
+    dockerfile: target.dockerfile,
+    ...(target.target ? { target: target.target } : {}),
+    buildArgs: target.args,
+    labels: target.labels,
+    secrets: target.secrets,
+    secretEnv: { NPM_TOKEN: registry.token, NPM_REGISTRY: registry.url },
+    platforms: ctx.exercise.platforms,
+    output: "push",
+    tags: [tag],
+    cacheTo: [`type=registry,ref=${cacheRef},mode=max`],
+    provenance: "mode=max",
+    network: ctx.exercise.network,
+    timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
+  });
+  ctx.measurements["build.durationMs"] = Math.round(result.durationMs);
+  if (result.frontendNote) ctx.notes.push(result.frontendNote);
+  const downloads = await registry.authenticatedDownloads();
+  ctx.measurements["registry.authenticatedDownloads"] = downloads;
+  if (!result.ok) {
+    const f = result.failure;
+    const unauthorised = /E401|E403|E404|401 Unauthorized|403 Forbidden|authentication token/i.test(
+      `${f?.logTail ?? ""} ${f?.message ?? ""}`,
+    );
+    card.fail(CHECKS.build.id, {
+      message: `The build failed${f?.step ? ` at ${f.step}` : ""}: ${unauthorised ? "npm was refused by the private registry: the install step did not get the token." : (f?.message ?? "unknown error")}`,
+      details: f?.logTail.split("\n") ?? [],
+      location: { file: "Dockerfile" },
+    });
+    card.failRemaining(
+      [
+        CHECKS.consumed.id,
+        CHECKS.history.id,
+        CHECKS.config.id,
+        CHECKS.layers.id,
+        CHECKS.attestation.id,
+        CHECKS.cache.id,
+      ],
+      {
+        message: "Not measured: without a successful build there is nothing to prove clean.",
+      },
+    );
+    return;
+  }
+  card.pass(CHECKS.build.id, { message: `Built in ${formatDuration(result.durationMs)}.` });
+
+  const ref = ImageReference.parse(tag);
+  const source = new RegistrySource(ref);
+  const read = await readImage(source, ref.reference);
+  const image = read.images[0];
+  if (!image) throw new Error(`the pushed image ${tag} has no platform image`);
+
+  ctx.progress("checking that the private package was installed with the token...");
+  const fs = await loadFilesystem(source, image, 0);
+  const installed = fs.all().find((f) => f.path.endsWith(`node_modules/${PRIVATE_PACKAGE}/package.json`));
+  card.judge(
+    CHECKS.consumed.id,
+    installed !== undefined && downloads > 0,
+    installed !== undefined && downloads > 0
+      ? {
+          message: `${PRIVATE_PACKAGE} is in the image (/${installed.path}) and the private registry served it ${downloads} time(s) to the run's token.`,
+        }
+      : {
+          message: installed
+            ? `${PRIVATE_PACKAGE} is in the image, but the private registry never served it to the token: it did not come from this build's install.`
+            : `${PRIVATE_PACKAGE} is not in the image: the build never installed the private package, so it proves nothing about the secret.`,
+        },
+  );
+
+  ctx.progress("searching history, config, layers, attestations and cache for the token...");
+  const findings: LeakFinding[] = [
+    ...scanHistory(image, canary),
+    ...scanConfig(image, canary),
+    ...(await scanLayers(source, image, canary)),
+    ...(await scanAttestations(source, read, canary)),
+    ...(await scanCache(source, "cache", canary, {
+      skip: new Set([
+        ...image.manifest.layers.map((l) => l.digest),
+        ...(image.config.rootfs?.diff_ids ?? []),
+      ]),
+    })),
+  ];
+  ctx.measurements["leaks.found"] = findings.length;
+  ctx.measurements["image.layers"] = image.manifest.layers.length;
+  for (const [place, { id, fix }] of Object.entries(LEAK_CHECKS) as [
+    LeakPlace,
+    { id: string; fix: string },
+  ][]) {
+    const here = findings.filter((f) => f.place === place);
+    if (here.length === 0) {
+      card.pass(id, {
+        message:
+          place === "cache"
+            ? "The mode=max registry cache holds no trace of the token."
+            : `No trace of the token (plain, base64, hex or URL-encoded).`,
+      });
+      continue;
+    }
+    const first = here.map((f) => ({
+      f,
+      line: f.createdBy ? locateCreatedBy(model, f.createdBy)?.line : undefined,
+    }));
+    const located = first.find((x) => x.line !== undefined);
+    card.fail(id, {
+      message: `The token leaks in ${here.length} place(s). ${fix}`,
+      details: first.map(
+        ({ f, line }) =>
+          `${f.where} [${f.encodings.join(", ")}]${f.createdBy ? ` written by: ${f.createdBy.slice(0, 160)}` : ""}${line ? ` (Dockerfile line ${line})` : ""}${f.deletedLater ? "; deleted by a later layer but still shipped" : ""}`,
+      ),
+      location: { file: "Dockerfile", ...(located?.line ? { line: located.line } : {}) },
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { BakeCommand } from "../../harness/buildx/bake-command.ts";
+import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
+import { parseDockerfile } from "../../harness/dockerfile/dockerfile-model.ts";
+import type { Grader, GradingContext } from "../../harness/grading/grader.ts";
+import type { Scorecard } from "../../harness/grading/scorecard.ts";
+import { startPrivateNpmRegistry } from "../../harness/run/private-npm-registry.ts";
+import { gradeBehaviour, npmrcFor } from "./behaviour.ts";
+import { BEHAVIOUR_IDS, CHECK_LIST, CHECKS } from "./checks.ts";
+import { checkStatic } from "./static-checks.ts";
+
+const BAKE_FILE = "docker-bake.hcl";
+
+/** Exercise 03: a private registry token that must never reach the image, its metadata or its cache. */
+export const buildSecretsGrader: Grader = {
+  checks: CHECK_LIST,
+  needsEngine: true,
+  async grade(ctx: GradingContext, card: Scorecard): Promise<void> {
+    const engine = ctx.engine;
+    if (!engine) throw new Error("this grader needs a build engine");
+    const dir = ctx.submission.dir;
+    const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8").catch(() => undefined);
+    if (dockerfile === undefined) {
+      card.failRemaining(
+        CHECK_LIST.map((c) => c.id),
+        { message: "There is no Dockerfile in the submission.", location: { file: "Dockerfile" } },
+      );
+      return;
+    }
+    const model = parseDockerfile(dockerfile);
+    // A fresh registry per run: its token is the canary, valid for this run only.
+    const registry = await startPrivateNpmRegistry([join(ctx.exercise.dir, "course-greeting-1.0.0.tgz")]);
+    try {
+      await writeFile(join(dir, ".npmrc"), npmrcFor(registry), { mode: 0o600 });
+      let target: BakeTarget | undefined;
+      try {
+        const targets = await new BakeCommand(engine.buildx).targets({
+          cwd: dir,
+          file: BAKE_FILE,
+          env: { NPM_TOKEN: registry.token, NPM_REGISTRY: registry.url },
+        });
+        target = targets[0];
+        if (!target) throw new Error(`${BAKE_FILE} defines no target in its default group`);
+      } catch (error) {
+        await card.run(CHECKS.parses.id, () => checkStatic(model, undefined, [registry.token], card));
+        card.failRemaining(BEHAVIOUR_IDS, {
+          message: `Could not read ${BAKE_FILE}: ${error instanceof Error ? error.message : String(error)}`,
+          location: { file: BAKE_FILE },
+        });
+        return;
+      }
+      await card.run(CHECKS.parses.id, () => checkStatic(model, target, [registry.token], card));
+      try {
+        await gradeBehaviour(ctx, card, { registry, target, model });
+      } catch (error) {
+        card.errorRemaining(BEHAVIOUR_IDS, error);
+      }
+    } finally {
+      await registry.dispose();
+    }
+  },
+};

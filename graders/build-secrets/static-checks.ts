@@ -1,0 +1,77 @@
+import { mountsOf, type DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
+import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
+import type { Scorecard } from "../../harness/grading/scorecard.ts";
+import { CHECKS } from "./checks.ts";
+
+/** Names that say "this is a credential". */
+const SECRET_NAME = /(TOKEN|SECRET|PASSW(OR)?D|API_?KEY|PRIVATE_?KEY|AUTH|CREDENTIAL|NPMRC)/i;
+
+function declaredName(text: string): string {
+  return text.split(/[=\s]/)[0] ?? text;
+}
+
+export function checkStatic(
+  model: DockerfileModel,
+  bake: BakeTarget | undefined,
+  secretValues: readonly string[],
+  card: Scorecard,
+): void {
+  card.judge(
+    CHECKS.parses.id,
+    model.problems.length === 0,
+    model.problems.length === 0
+      ? { message: `${model.stages.length} stage(s) parsed.` }
+      : {
+          message: `The Dockerfile has problems: ${model.problems.join("; ")}.`,
+          location: { file: "Dockerfile" },
+        },
+  );
+
+  const offenders: { message: string; file: string; line?: number }[] = [];
+  for (const instruction of [...model.globalArgs, ...model.stages.flatMap((s) => s.instructions)]) {
+    if (instruction.keyword !== "ARG" && instruction.keyword !== "ENV") continue;
+    for (const arg of instruction.keyword === "ENV" &&
+    /^\S+\s+\S/.test(instruction.text) &&
+    !instruction.text.includes("=")
+      ? [instruction.text]
+      : instruction.args) {
+      const name = declaredName(arg);
+      if (SECRET_NAME.test(name))
+        offenders.push({
+          message: `${instruction.keyword} ${name} (line ${instruction.line})`,
+          file: "Dockerfile",
+          line: instruction.line,
+        });
+    }
+  }
+  for (const [name, value] of Object.entries(bake?.args ?? {})) {
+    if (SECRET_NAME.test(name) || secretValues.includes(value))
+      offenders.push({ message: `bake arg ${name}`, file: "docker-bake.hcl" });
+  }
+  const first = offenders[0];
+  card.judge(
+    CHECKS.noSecretArgs.id,
+    first === undefined,
+    first === undefined
+      ? { message: "No credential-like build argument or environment variable." }
+      : {
+          message: `A credential travels as a build argument or environment variable: ${offenders.map((o) => o.message).join(", ")}. Build arguments are recorded in the image history and the provenance; ENV is in the image config. Use a secret mount.`,
+          location: { file: first.file, ...(first.line ? { line: first.line } : {}) },
+        },
+  );
+
+  const secretRuns = model.stages
+    .flatMap((s) => s.instructions)
+    .filter((i) => i.keyword === "RUN" && mountsOf(i, "secret").length > 0);
+  card.judge(
+    CHECKS.secretMount.id,
+    secretRuns.length > 0,
+    secretRuns.length > 0
+      ? { message: `Secret mount on line ${secretRuns.map((r) => r.line).join(", ")}.` }
+      : {
+          message:
+            "No RUN step mounts a secret (RUN --mount=type=secret,id=...): the credential must reach the install some other, leaking, way.",
+          location: { file: "Dockerfile" },
+        },
+  );
+}
