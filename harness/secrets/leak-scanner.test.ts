@@ -57,7 +57,7 @@ beforeAll(async () => {
     [["app/.npmrc", "app/npmrc-link"]],
   );
   const l2 = await layer({ "app/.wh..npmrc": "", [`${longDir}cache.bin`]: big }, "l2");
-  const l3 = await layer(
+  await layer(
     { "etc/auth.b64": Buffer.from(`user:${canary.value}`).toString("base64"), "etc/clean": "nothing" },
     "l3",
   );
