@@ -1,5 +1,9 @@
 import { parseArgs } from "node:util";
-import { resolve } from "node:path";
+import { writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { renderJunit } from "../report/junit-report.ts";
+import { renderMarkdown } from "../report/markdown-report.ts";
+import { validateReport } from "../report/report-schema.ts";
 import { listExercises } from "../grading/exercise.ts";
 import { gradeExercise, writeReport } from "../grading/run-grading.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
@@ -69,10 +73,17 @@ async function main(argv: string[]): Promise<number> {
       force: values.force,
       progress: (m) => process.stderr.write(`[${id}] ${m}\n`),
     });
+    const valid = validateReport(JSON.parse(JSON.stringify(report)));
+    if (!valid.ok)
+      process.stderr.write(
+        `warning: the report does not meet its schema (a grader bug): ${valid.errors.join("; ")}\n`,
+      );
     const file = await writeReport(report, resolve(values.out));
     process.stdout.write(`${renderTerminal(report, { color })}\n  report: ${file}\n\n`);
     reports.push(report);
   }
+  await writeFile(join(resolve(values.out), "summary.md"), renderMarkdown(reports));
+  await writeFile(join(resolve(values.out), "junit.xml"), renderJunit(reports));
   if (reports.some((r) => r.status === "error")) return 2;
   if (reports.some((r) => r.status === "failed")) return 1;
   return 0;

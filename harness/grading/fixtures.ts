@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Exercise } from "./exercise.ts";
 import type { GradeReport } from "./grade-report.ts";
 import { gradeExercise } from "./run-grading.ts";
+import { validateReport } from "../report/report-schema.ts";
 
 /** A known-wrong submission kept with an exercise: only the files that differ from the solution. */
 export interface WrongFixture {
@@ -59,7 +60,11 @@ export async function composeSubmission(
 export async function gradeFixture(exercise: Exercise, fixture?: WrongFixture): Promise<GradeReport> {
   const submission = await composeSubmission(exercise, fixture?.dir);
   try {
-    return await gradeExercise(exercise.id, { submission: submission.dir, force: true });
+    const report = await gradeExercise(exercise.id, { submission: submission.dir, force: true });
+    // Every report the tests produce must meet the published schema.
+    const valid = validateReport(JSON.parse(JSON.stringify(report)));
+    if (!valid.ok) throw new Error(`the report does not meet the schema: ${valid.errors.join("; ")}`);
+    return report;
   } finally {
     await submission.dispose();
   }

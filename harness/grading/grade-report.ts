@@ -27,6 +27,8 @@ export interface GradeReport {
   readonly environment: { readonly driver: string; readonly setupMs: number } | undefined;
   readonly startedAt: string;
   readonly durationMs: number;
+  /** Files a pull request changed outside the learner's paths: not used for grading. */
+  readonly flaggedEdits?: readonly string[];
 }
 
 export function summarise(checks: readonly CheckResult[]): {

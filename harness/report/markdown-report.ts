@@ -1,0 +1,84 @@
+import type { GradeReport } from "../grading/grade-report.ts";
+import { formatMeasurement } from "./terminal-report.ts";
+
+/** Markdown for the Actions job summary, a pull-request comment and a check run's text. */
+export function renderMarkdown(reports: readonly GradeReport[]): string {
+  const lines = ["## Grading results", "", "| exercise | result | score |", "| --- | --- | --- |"];
+  for (const r of reports)
+    lines.push(
+      `| ${escape(r.exercise)} | ${statusLabel(r)} | ${r.status === "passed" || r.status === "failed" ? `${r.score}/${r.maxScore}` : "-"} |`,
+    );
+  for (const r of reports) lines.push("", renderExercise(r));
+  return `${lines.join("\n")}\n`;
+}
+
+export function statusLabel(r: GradeReport): string {
+  switch (r.status) {
+    case "passed":
+      return "✅ passed";
+    case "failed":
+      return "❌ failed";
+    case "not-attempted":
+      return "⏸️ not attempted";
+    case "error":
+      return "⚠️ grading error";
+  }
+}
+
+/** One exercise: its checks, measurements and notes. */
+export function renderExercise(r: GradeReport): string {
+  const lines = [`### ${escape(r.exercise)}: ${escape(r.title)}`, ""];
+  if (r.error)
+    lines.push(
+      `**Grading could not be done** (\`${r.error.code}\`): ${escape(r.error.message)}`,
+      ...(r.error.hint ? ["", `Next: ${escape(r.error.hint)}`] : []),
+      "",
+    );
+  if (r.status === "not-attempted") lines.push("The files are still as handed out.", "");
+  if (r.checks.length > 0) {
+    lines.push("| | check | points | what to know |", "| --- | --- | --- | --- |");
+    for (const c of r.checks) {
+      const mark = c.status === "passed" ? "✅" : c.status === "error" ? "⚠️" : "❌";
+      const where = c.location
+        ? ` (\`${c.location.file}${c.location.line ? `:${c.location.line}` : ""}\`)`
+        : "";
+      lines.push(`| ${mark} | \`${c.id}\` | ${c.points}/${c.maxPoints} | ${escape(c.message)}${where} |`);
+    }
+    const details = r.checks.filter((c) => c.details && c.details.length > 0 && c.status !== "passed");
+    for (const c of details)
+      lines.push(
+        "",
+        `<details><summary><code>${c.id}</code> details</summary>`,
+        "",
+        "```",
+        ...(c.details ?? []),
+        "```",
+        "</details>",
+      );
+  }
+  const m = Object.entries(r.measurements);
+  if (m.length > 0)
+    lines.push(
+      "",
+      "<details><summary>Measurements</summary>",
+      "",
+      "| measurement | value |",
+      "| --- | --- |",
+      ...m.map(([k, v]) => `| ${escape(k)} | ${escape(formatMeasurement(k, v))} |`),
+      "",
+      "</details>",
+    );
+  for (const n of r.notes) lines.push("", `> ${escape(n)}`);
+  if (r.flaggedEdits && r.flaggedEdits.length > 0) {
+    lines.push(
+      "",
+      `> **Note:** this pull request also changes files outside the exercises' workspaces; they were not used for grading: ${r.flaggedEdits.map((f) => `\`${f}\``).join(", ")}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Table cells must not break the table; everything else is rendered as text. */
+function escape(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ").replace(/</g, "&lt;");
+}

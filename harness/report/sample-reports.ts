@@ -1,0 +1,90 @@
+import type { GradeReport } from "../grading/grade-report.ts";
+
+/** Reports of every status, for renderer and schema tests (and the GitHub-check tests). */
+export const SAMPLE_FAILED: GradeReport = {
+  schemaVersion: 1,
+  exercise: "01-cache-mounts",
+  title: "Cache mounts and a faster CI build",
+  status: "failed",
+  score: 20,
+  maxScore: 25,
+  checks: [
+    {
+      id: "dockerfile.parses",
+      title: "Parses",
+      kind: "static",
+      status: "passed",
+      points: 1,
+      maxPoints: 1,
+      message: "2 stage(s) parsed.",
+    },
+    {
+      id: "dockerfile.manifests-first",
+      title: "Manifests first",
+      kind: "static",
+      status: "failed",
+      points: 0,
+      maxPoints: 2,
+      message: 'Line 3 copies ". ." before the install | a pipe & <tag>',
+      location: { file: "Dockerfile", line: 3 },
+      details: ["COPY . .", "control\u0001char"],
+    },
+    {
+      id: "cache.mount-reused",
+      title: "Reused",
+      kind: "behaviour",
+      status: "error",
+      points: 0,
+      maxPoints: 3,
+      message: "The grader could not run this check: du failed.",
+    },
+  ],
+  measurements: {
+    "cold.durationMs": 7600,
+    "source-change.cachedSteps": "5/8",
+    "cacheMount.bytes": 32_900_000,
+  },
+  notes: ["built with the built-in frontend"],
+  submission: "/tmp/x",
+  environment: { driver: "private-engine", setupMs: 1100 },
+  startedAt: "2026-11-27T08:00:00.000Z",
+  durationMs: 21_000,
+  flaggedEdits: ["graders/cache-mounts/checks.ts"],
+};
+
+export const SAMPLE_ERROR: GradeReport = {
+  schemaVersion: 1,
+  exercise: "02-multi-platform",
+  title: "One tag for amd64 and arm64",
+  status: "error",
+  score: 0,
+  maxScore: 0,
+  checks: [],
+  measurements: {},
+  notes: [],
+  error: {
+    code: "ENGINE_UNAVAILABLE",
+    message: "dockerd was not found",
+    hint: "sudo bash harness/engine/provision.sh",
+  },
+  submission: "",
+  environment: undefined,
+  startedAt: "2026-11-27T08:00:00.000Z",
+  durationMs: 12,
+};
+
+export const SAMPLE_NOT_ATTEMPTED: GradeReport = {
+  schemaVersion: 1,
+  exercise: "03-build-secrets",
+  title: "Secrets",
+  status: "not-attempted",
+  score: 0,
+  maxScore: 20,
+  checks: [],
+  measurements: {},
+  notes: ["still as handed out"],
+  submission: "",
+  environment: undefined,
+  startedAt: "2026-11-27T08:00:00.000Z",
+  durationMs: 5,
+};
