@@ -1,0 +1,283 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GitHubOpenApi } from "./openapi-validator.ts";
+
+/**
+ * A local stand-in for api.github.com's Checks API, for tests: every request body and every
+ * response is validated against GitHub's OpenAPI description, and any mismatch is recorded as a
+ * violation. It answers like GitHub (ids, URLs, 201/200) and can be told to fail.
+ */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly operationId: string | undefined;
+  readonly body: unknown;
+  readonly status: number;
+}
+
+type Failure = (
+  { readonly status: 500 } | { readonly status: 403; readonly rateLimit: true } | { readonly status: 422 }
+) & {
+  /** Only requests for this operation fail (e.g. "checks/create"); by default any. */
+  readonly operation?: string;
+};
+type Json = Record<string, unknown>;
+
+let openApi: GitHubOpenApi | undefined;
+
+export class FakeGitHub {
+  readonly requests: RecordedRequest[] = [];
+  readonly violations: string[] = [];
+  private readonly api = (openApi ??= new GitHubOpenApi());
+  private readonly runs = new Map<number, Json>();
+  private readonly annotations = new Map<number, Json[]>();
+  private readonly failures: Failure[] = [];
+  private nextId = 4_000_000_001;
+  private server: Server | undefined;
+  url = "";
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The next request(s) fail this way, whatever they are. */
+  failNext(failure: Failure, times = 1): void {
+    for (let i = 0; i < times; i++) this.failures.push(failure);
+  }
+
+  checkRuns(): Json[] {
+    return [...this.runs.values()];
+  }
+
+  annotationsOf(id: number): Json[] {
+    return this.annotations.get(id) ?? [];
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", this.url);
+    const method = req.method ?? "GET";
+    const text = await readBody(req);
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      this.violations.push(`${method} ${url.pathname}: the body is not JSON`);
+    }
+    const operation = this.api.match(method, url.pathname);
+    const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+      this.requests.push({ method, path: url.pathname, operationId: operation?.operationId, body, status });
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+      res.end(payload === undefined ? "" : JSON.stringify(payload));
+    };
+    if (!operation) {
+      this.violations.push(`${method} ${url.pathname} is not an operation of GitHub's REST API`);
+      reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+      return;
+    }
+    for (const v of this.api.validateRequestBody(operation, body))
+      this.violations.push(`request ${method} ${url.pathname}: ${v}`);
+    if (!req.headers["authorization"])
+      this.violations.push(`${method} ${url.pathname}: no Authorization header`);
+
+    const index = this.failures.findIndex(
+      (f) => f.operation === undefined || f.operation === operation.operationId,
+    );
+    const failure = index >= 0 ? this.failures.splice(index, 1)[0] : undefined;
+    if (failure) {
+      const error =
+        failure.status === 403
+          ? {
+              message: "API rate limit exceeded for installation.",
+              documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+            }
+          : failure.status === 422
+            ? validationFailed("annotations", "the annotation's lines are not in the file")
+            : { message: "Server Error" };
+      for (const v of this.api.validateComponent(
+        failure.status === 422 ? "validation-error" : "basic-error",
+        error,
+      ))
+        this.violations.push(`fake's own error body: ${v}`);
+      const headers: Record<string, string> =
+        failure.status === 403
+          ? {
+              "x-ratelimit-limit": "5000",
+              "x-ratelimit-remaining": "0",
+              "x-ratelimit-used": "5000",
+              "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1),
+            }
+          : {};
+      reply(failure.status, error, headers);
+      return;
+    }
+
+    const [, , owner, repo] = url.pathname.split("/");
+    let status = 200;
+    let payload: unknown;
+    const input = (body ?? {}) as Json;
+    switch (operation.operationId) {
+      case "checks/create": {
+        const problem = annotationProblem(input);
+        if (problem) {
+          reply(422, validationFailed("annotations", problem));
+          return;
+        }
+        const id = this.nextId++;
+        this.runs.set(id, this.checkRun(id, owner ?? "", repo ?? "", input, undefined));
+        this.addAnnotations(id, input);
+        status = 201;
+        payload = this.runs.get(id);
+        break;
+      }
+      case "checks/update": {
+        const id = Number(url.pathname.split("/").at(-1));
+        const existing = this.runs.get(id);
+        if (!existing) {
+          reply(404, {
+            message: "Not Found",
+            documentation_url: "https://docs.github.com/rest/checks/runs#update-a-check-run",
+          });
+          return;
+        }
+        const problem = annotationProblem(input);
+        if (problem) {
+          reply(422, validationFailed("annotations", problem));
+          return;
+        }
+        this.runs.set(id, this.checkRun(id, owner ?? "", repo ?? "", input, existing));
+        this.addAnnotations(id, input);
+        payload = this.runs.get(id);
+        break;
+      }
+      case "checks/list-annotations": {
+        const id = Number(url.pathname.split("/").at(-2));
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const all = (this.annotations.get(id) ?? []).map((a) => ({
+          path: a["path"],
+          start_line: a["start_line"],
+          end_line: a["end_line"],
+          start_column: a["start_column"] ?? null,
+          end_column: a["end_column"] ?? null,
+          annotation_level: a["annotation_level"],
+          title: a["title"] ?? null,
+          message: a["message"],
+          raw_details: a["raw_details"] ?? null,
+          blob_href: `https://github.com/${owner ?? ""}/${repo ?? ""}/blob/${String(this.runs.get(id)?.["head_sha"] ?? "")}/${String(a["path"])}`,
+        }));
+        payload = all.slice((page - 1) * perPage, page * perPage);
+        const last = Math.ceil(all.length / perPage);
+        if (page < last)
+          res.setHeader(
+            "link",
+            `<${this.url}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next", <${this.url}${url.pathname}?per_page=${perPage}&page=${last}>; rel="last"`,
+          );
+        break;
+      }
+      case "checks/list-for-ref": {
+        const ref = url.pathname.split("/")[5];
+        const name = url.searchParams.get("check_name");
+        const runs = [...this.runs.values()].filter(
+          (r) => r["head_sha"] === ref && (name === null || r["name"] === name),
+        );
+        payload = { total_count: runs.length, check_runs: runs };
+        break;
+      }
+      default:
+        reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+        return;
+    }
+    for (const v of this.api.validateResponse(operation, status, payload))
+      this.violations.push(`response ${method} ${url.pathname}: ${v}`);
+    reply(status, payload);
+  }
+
+  private addAnnotations(id: number, input: Json): void {
+    const output = input["output"] as Json | undefined;
+    const list = (output?.["annotations"] as Json[] | undefined) ?? [];
+    this.annotations.set(id, [...(this.annotations.get(id) ?? []), ...list]);
+  }
+
+  private checkRun(id: number, owner: string, repo: string, input: Json, existing: Json | undefined): Json {
+    const base = `${this.url}/repos/${owner}/${repo}`;
+    const output = (input["output"] as Json | undefined) ?? (existing?.["output"] as Json | undefined) ?? {};
+    const conclusion =
+      (input["conclusion"] as string | undefined) ??
+      (existing?.["conclusion"] as string | null | undefined) ??
+      null;
+    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    return {
+      id,
+      head_sha: (existing?.["head_sha"] as string | undefined) ?? input["head_sha"],
+      node_id: Buffer.from(`CheckRun${id}`).toString("base64"),
+      external_id:
+        (input["external_id"] as string | undefined) ??
+        (existing?.["external_id"] as string | undefined) ??
+        "",
+      url: `${base}/check-runs/${id}`,
+      html_url: `https://github.com/${owner}/${repo}/runs/${id}`,
+      details_url:
+        (input["details_url"] as string | undefined) ??
+        (existing?.["details_url"] as string | undefined) ??
+        `https://github.com/${owner}/${repo}/runs/${id}`,
+      status: conclusion ? "completed" : ((input["status"] as string | undefined) ?? "queued"),
+      conclusion,
+      started_at: (existing?.["started_at"] as string | undefined) ?? now,
+      completed_at: conclusion ? now : null,
+      output: {
+        title: (output["title"] as string | undefined) ?? null,
+        summary: (output["summary"] as string | undefined) ?? null,
+        text: (output["text"] as string | undefined) ?? null,
+        annotations_count:
+          (this.annotations.get(id)?.length ?? 0) +
+          (((input["output"] as Json | undefined)?.["annotations"] as unknown[] | undefined)?.length ?? 0),
+        annotations_url: `${base}/check-runs/${id}/annotations`,
+      },
+      name: (input["name"] as string | undefined) ?? existing?.["name"],
+      check_suite: { id: 5_000_000_001 },
+      app: null,
+      pull_requests: [],
+    };
+  }
+}
+
+/** GitHub's own limits on annotations, enforced as it does (422). */
+function annotationProblem(input: Json): string | undefined {
+  const list = ((input["output"] as Json | undefined)?.["annotations"] as Json[] | undefined) ?? [];
+  if (list.length > 50) return `at most 50 annotations per request, got ${list.length}`;
+  for (const a of list) {
+    if (
+      typeof a["start_line"] === "number" &&
+      typeof a["end_line"] === "number" &&
+      a["end_line"] < a["start_line"]
+    )
+      return "end_line is before start_line";
+    if (a["start_column"] !== undefined && a["start_line"] !== a["end_line"])
+      return "columns are only allowed on one line";
+  }
+  return undefined;
+}
+
+function validationFailed(field: string, message: string): Json {
+  return {
+    message: "Validation Failed",
+    errors: [{ resource: "CheckRun", field, code: "invalid", message }],
+    documentation_url: "https://docs.github.com/rest/checks/runs",
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

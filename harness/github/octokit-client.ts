@@ -1,0 +1,56 @@
+import { Octokit } from "@octokit/rest";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+
+const GraderOctokit = Octokit.plugin(retry, throttling);
+export type GitHubClient = InstanceType<typeof GraderOctokit>;
+
+export interface ClientOptions {
+  readonly token: string;
+  readonly baseUrl?: string;
+  /** Injectable for tests. */
+  readonly fetch?: typeof fetch;
+  /** Base delay of the retry plugin, ms (GitHub: 1000; tests: small). */
+  readonly retryBaseMs?: number;
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * Octokit with the usual plugins: transient errors (5xx) are retried with back-off, rate limits
+ * (primary and secondary) are waited out and retried twice.
+ */
+export function createGitHubClient(options: ClientOptions): GitHubClient {
+  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  return new GraderOctokit({
+    auth: options.token,
+    userAgent: "buildkit-lesson-grader",
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    request: { ...(options.fetch ? { fetch: options.fetch } : {}), retryAfter: 1 },
+    retry: { retries: 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+    throttle: {
+      onRateLimit: (
+        retryAfter: number,
+        opts: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
+        log(
+          `GitHub rate limit on ${opts.method} ${opts.url}: waiting ${retryAfter}s (retry ${retryCount + 1})`,
+        );
+        return retryCount < 2;
+      },
+      onSecondaryRateLimit: (
+        retryAfter: number,
+        opts: { method: string; url: string },
+        _octokit: unknown,
+        retryCount: number,
+      ) => {
+        log(
+          `GitHub secondary rate limit on ${opts.method} ${opts.url}: waiting ${retryAfter}s (retry ${retryCount + 1})`,
+        );
+        return retryCount < 2;
+      },
+    },
+    log: { debug: () => undefined, info: () => undefined, warn: log, error: log },
+  });
+}
