@@ -34,10 +34,10 @@ function attr(s: string): string {
 }
 
 function text(s: string): string {
-  // XML 1.0 cannot carry most control characters, even escaped.
-  // eslint-disable-next-line no-control-regex
-  return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
+  // XML 1.0 cannot carry most control characters, even escaped: drop them.
+  return [...s]
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 || ch === "\t" || ch === "\n" || ch === "\r")
+    .join("")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;");
