@@ -19,6 +19,9 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          // GitHub's workflow parser imports its JSON schema without an import attribute, which
+          // Node 20 refuses: let Vite transform it instead.
+          server: { deps: { inline: ["@actions/workflow-parser"] } },
           sequence: { groupOrder: 1 },
           include: ["harness/**/*.test.ts", "graders/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/*.sub.test.ts", "node_modules/**"],

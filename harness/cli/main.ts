@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { flaggedEdits } from "../grading/flagged-edits.ts";
 import { join, resolve } from "node:path";
 import { renderJunit } from "../report/junit-report.ts";
 import { renderMarkdown } from "../report/markdown-report.ts";
@@ -11,7 +12,7 @@ import { renderTerminal } from "../report/terminal-report.ts";
 import { disposeAll } from "../engine/cleanup-registry.ts";
 import { errorMessage } from "../errors.ts";
 
-const USAGE = `usage: grade <exercise-id> [--submission DIR] [--out DIR] [--force]
+const USAGE = `usage: grade <exercise-id> [--submission DIR] [--out DIR] [--force] [--changed-files FILE]
        grade --all [--out DIR]
        grade --list
 
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
         all: { type: "boolean", default: false },
         list: { type: "boolean", default: false },
         force: { type: "boolean", default: false },
+        "changed-files": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -66,13 +68,22 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const color = process.stdout.isTTY && !process.env["NO_COLOR"];
+  // In a pull request: edits outside the workspaces are not used, and each report says so.
+  const changed = values["changed-files"]
+    ? (await readFile(values["changed-files"], "utf8")).split("\n")
+    : [];
+  const flagged = flaggedEdits(
+    changed,
+    exercises.map((e) => e.id),
+  );
   const reports: GradeReport[] = [];
   for (const id of ids) {
-    const report = await gradeExercise(id, {
+    const graded = await gradeExercise(id, {
       ...(values.submission ? { submission: resolve(values.submission) } : {}),
       force: values.force,
       progress: (m) => process.stderr.write(`[${id}] ${m}\n`),
     });
+    const report = flagged.length > 0 ? { ...graded, flaggedEdits: flagged } : graded;
     const valid = validateReport(JSON.parse(JSON.stringify(report)));
     if (!valid.ok)
       process.stderr.write(

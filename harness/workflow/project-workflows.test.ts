@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { REPO_ROOT } from "../grading/exercise.ts";
+
+// The project's own workflows, read by GitHub's workflow parser, and the safety properties the
+// grading design depends on.
+const dir = `${REPO_ROOT}/.github/workflows`;
+const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
+const load = (name: string): Record<string, unknown> =>
+  parse(readFileSync(`${dir}/${name}`, "utf8")) as Record<string, unknown>;
+
+describe("project workflows", () => {
+  it.each(files)("%s is a valid workflow for GitHub's parser", async (name) => {
+    const result = parseWorkflow(
+      { name, content: readFileSync(`${dir}/${name}`, "utf8") },
+      new NoOperationTraceWriter(),
+    );
+    expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+    if (!result.value) throw new Error("no workflow");
+    const template = await convertWorkflowTemplate(result.context, result.value);
+    expect((template.errors ?? []).map((e) => e.Message)).toEqual([]);
+    expect(template.jobs.length).toBeGreaterThan(0);
+  });
+
+  it("the parser does reject a broken workflow (so the check above can fail)", () => {
+    const broken =
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        run: echo both\n    colour: red\n";
+    const result = parseWorkflow({ name: "broken.yml", content: broken }, new NoOperationTraceWriter());
+    expect(result.context.errors.getErrors().length).toBeGreaterThan(0);
+  });
+
+  it("grading runs on pull_request (never pull_request_target) with a read-only token and no secrets", () => {
+    const text = readFileSync(`${dir}/grade.yml`, "utf8");
+    const wf = load("grade.yml");
+    expect(Object.keys(wf["on"] as object)).toEqual(["pull_request"]);
+    expect(wf["permissions"]).toEqual({ contents: "read" });
+    expect(text).not.toMatch(/secrets\./);
+    // The grader comes from the base commit; only workspaces are taken from the pull request.
+    expect(text).toContain("ref: ${{ github.event.pull_request.base.sha }}");
+    expect(text).toMatch(/cp -R "\$ws" "grader\/exercises\/\$id\/workspace"/);
+    expect(text).toContain("--changed-files");
+    expect(text).toContain("actions/upload-artifact@");
+  });
+
+  it("posting has checks: write, runs only trusted code, and limits the artifact", () => {
+    const text = readFileSync(`${dir}/post-checks.yml`, "utf8");
+    const wf = load("post-checks.yml");
+    expect(wf["on"]).toEqual({ workflow_run: { workflows: ["grade"], types: ["completed"] } });
+    expect(wf["permissions"]).toMatchObject({ checks: "write" });
+    expect(text).not.toMatch(/head_branch|head\.sha|pull_request\.head/);
+    expect(text).toMatch(/size_in_bytes/);
+    expect(text).toContain("bin/post-checks.js");
+  });
+
+  it("no other workflow can write", () => {
+    for (const name of files.filter((f) => f !== "post-checks.yml")) {
+      const permissions = JSON.stringify(load(name)["permissions"] ?? {});
+      expect(permissions, name).not.toMatch(/write/);
+    }
+  });
+});
