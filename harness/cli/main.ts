@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { readFile, writeFile } from "node:fs/promises";
 import { flaggedEdits } from "../grading/flagged-edits.ts";
+import { gradeBatch, renderBatchTable } from "../grading/batch.ts";
 import { join, resolve } from "node:path";
 import { renderJunit } from "../report/junit-report.ts";
 import { renderMarkdown } from "../report/markdown-report.ts";
@@ -14,6 +15,7 @@ import { errorMessage } from "../errors.ts";
 
 const USAGE = `usage: grade <exercise-id> [--submission DIR] [--out DIR] [--force] [--changed-files FILE]
        grade --all [--out DIR]
+       grade <exercise-id> --batch DIR [--jobs N] [--out DIR]   (one subfolder per learner)
        grade --list
 
 Grades your files for an exercise and writes a JSON report (default folder: reports/).
@@ -32,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
         list: { type: "boolean", default: false },
         force: { type: "boolean", default: false },
         "changed-files": { type: "string" },
+        batch: { type: "string" },
+        jobs: { type: "string", default: "2" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -62,6 +66,34 @@ async function main(argv: string[]): Promise<number> {
       `unknown exercise ${unknown.join(", ")}; known: ${exercises.map((e) => e.id).join(", ")} (grade --list)\n`,
     );
     return 2;
+  }
+  if (values.batch) {
+    const id = ids[0];
+    if (!id || values.all) {
+      process.stderr.write("--batch grades one exercise: name it\n");
+      return 2;
+    }
+    const out = resolve(values.out);
+    const entries = await gradeBatch(id, resolve(values.batch), {
+      jobs: Number(values.jobs) || 2,
+      onDone: ({ learner, report }, done, total) =>
+        process.stderr.write(
+          `[${done}/${total}] ${learner}: ${report.status} ${report.score}/${report.maxScore}\n`,
+        ),
+    });
+    for (const { learner, report } of entries) await writeReport(report, join(out, learner));
+    const table = renderBatchTable(entries);
+    await writeFile(join(out, `${id}-class.md`), table);
+    await writeFile(
+      join(out, "junit.xml"),
+      renderJunit(entries.map((e) => ({ ...e.report, title: `${e.learner}: ${e.report.title}` }))),
+    );
+    process.stdout.write(table);
+    return entries.some((e) => e.report.status === "error")
+      ? 2
+      : entries.some((e) => e.report.status === "failed")
+        ? 1
+        : 0;
   }
   if (values.all && values.submission) {
     process.stderr.write("--submission applies to one exercise, not to --all\n");

@@ -1,0 +1,44 @@
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gradeBatch, renderBatchTable } from "./batch.ts";
+import { loadExercise } from "./exercise.ts";
+import { listWrongFixtures } from "./fixtures.ts";
+
+// An instructor's batch: one folder per learner, graded concurrently, each in its own builder.
+describe("batch grading", () => {
+  let root: string;
+  beforeAll(async () => {
+    const exercise = await loadExercise("03-build-secrets");
+    root = await mkdtemp(join(tmpdir(), "class-"));
+    await cp(join(exercise.dir, "solution"), join(root, "ada"), { recursive: true });
+    const leaky = (await listWrongFixtures(exercise)).find((f) => f.name === "label");
+    if (!leaky) throw new Error("fixture missing");
+    await cp(join(exercise.dir, "solution"), join(root, "bob"), { recursive: true });
+    await cp(leaky.dir, join(root, "bob"), { recursive: true, force: true });
+    await cp(join(exercise.dir, "solution"), join(root, "cy"), { recursive: true });
+    await rm(join(root, "cy", "docker-bake.hcl"));
+    await cp(join(exercise.dir, "workspace", "docker-bake.hcl"), join(root, "cy", "docker-bake.hcl"));
+  });
+  afterAll(async () => rm(root, { recursive: true, force: true }));
+
+  it("grades every learner and lists them", async () => {
+    const progress: string[] = [];
+    const entries = await gradeBatch("03-build-secrets", root, {
+      jobs: 2,
+      onDone: (e, done, total) => progress.push(`${done}/${total} ${e.learner}`),
+    });
+    expect(entries.map((e) => [e.learner, e.report.status])).toEqual([
+      ["ada", "passed"],
+      ["bob", "failed"],
+      ["cy", "failed"],
+    ]);
+    expect(progress).toHaveLength(3);
+    const table = renderBatchTable(entries);
+    expect(table).toContain("| ada | passed | 20/20 |");
+    expect(table).toMatch(
+      /\| bob \| failed \| \d+\/20 \| static\.no-secret-args, leak\.history, leak\.config, leak\.attestation/,
+    );
+  });
+});
