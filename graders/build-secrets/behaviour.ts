@@ -1,5 +1,5 @@
 import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
-import { BuildCommand } from "../../harness/buildx/build-command.ts";
+import { assertNotInfrastructure, BuildCommand } from "../../harness/buildx/build-command.ts";
 import type { DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
 import { locateCreatedBy } from "../../harness/dockerfile/locate-step.ts";
 import type { GradingContext } from "../../harness/grading/grader.ts";
@@ -71,7 +71,7 @@ export async function gradeBehaviour(
   if (target.ignored.length > 0)
     ctx.notes.push(`Bake settings the grader does not apply: ${target.ignored.join(", ")}.`);
   ctx.progress("building with the run's private registry and token...");
-  const result = await new BuildCommand(engine.buildx).run({
+  const result = await new BuildCommand(engine.buildx).runWithRetry({
     label: "secret",
     context: target.context,
     dockerfile: target.dockerfile,
@@ -88,6 +88,7 @@ export async function gradeBehaviour(
     network: ctx.exercise.network,
     timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
   });
+  assertNotInfrastructure(result);
   ctx.measurements["build.durationMs"] = Math.round(result.durationMs);
   if (result.frontendNote) ctx.notes.push(result.frontendNote);
   const downloads = await registry.authenticatedDownloads();

@@ -1,7 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BuildCommand, type BuildRequest, type BuildResult } from "../../harness/buildx/build-command.ts";
+import {
+  assertNotInfrastructure,
+  BuildCommand,
+  type BuildRequest,
+  type BuildResult,
+} from "../../harness/buildx/build-command.ts";
 import { workSteps, type BuildStep } from "../../harness/buildx/build-step.ts";
 import { DiskUsage } from "../../harness/buildx/disk-usage.ts";
 import type { CacheMountRecord } from "../../harness/buildx/cache-mount-record.ts";
@@ -57,7 +62,13 @@ export async function gradeBehaviour(
   };
   const run = async (label: string, output: BuildRequest["output"]): Promise<BuildResult> => {
     ctx.progress(`${label} build...`);
-    const result = await build.run({ ...base, label, output, ...(output === "push" ? { tags: [tag] } : {}) });
+    const result = await build.runWithRetry({
+      ...base,
+      label,
+      output,
+      ...(output === "push" ? { tags: [tag] } : {}),
+    });
+    assertNotInfrastructure(result);
     ctx.measurements[`${label}.durationMs`] = Math.round(result.durationMs);
     if (result.frontendNote && !ctx.notes.includes(result.frontendNote)) ctx.notes.push(result.frontendNote);
     ctx.progress(`${label} build ${result.ok ? "done" : "failed"} in ${formatDuration(result.durationMs)}`);

@@ -1,4 +1,8 @@
-import { BuildCommand, type BuildResult } from "../../harness/buildx/build-command.ts";
+import {
+  assertNotInfrastructure,
+  BuildCommand,
+  type BuildResult,
+} from "../../harness/buildx/build-command.ts";
 import { workSteps, type BuildStep } from "../../harness/buildx/build-step.ts";
 import type { GradingContext } from "../../harness/grading/grader.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
@@ -34,7 +38,7 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard): Prom
   const required = ctx.exercise.platforms;
   const tag = `${engine.registry.host}/submission:graded`;
   ctx.progress(`building for ${required.join(", ")}...`);
-  const result = await new BuildCommand(engine.buildx).run({
+  const result = await new BuildCommand(engine.buildx).runWithRetry({
     label: "multi-platform",
     context: ctx.submission.dir,
     platforms: required,
@@ -44,6 +48,7 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard): Prom
     provenance: "mode=min",
     timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
   });
+  assertNotInfrastructure(result);
   ctx.measurements["build.durationMs"] = Math.round(result.durationMs);
   if (result.frontendNote) ctx.notes.push(result.frontendNote);
   ctx.progress(`build ${result.ok ? "done" : "failed"} in ${formatDuration(result.durationMs)}`);

@@ -2,7 +2,7 @@ import { readFile, writeFile, mkdtemp } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { exec } from "../exec/exec.ts";
 import { lastLines } from "../exec/exec-error.ts";
-import { errorMessage } from "../errors.ts";
+import { errorMessage, GraderError } from "../errors.ts";
 import type { Buildx } from "./buildx.ts";
 import { parseRawJson, splitJsonStream, toSolveStatuses, type SolveStatus } from "./rawjson.ts";
 import { foldSteps, failingStep, type BuildStep } from "./build-step.ts";
@@ -47,6 +47,11 @@ export interface BuildFailure {
   readonly step: string | undefined;
   readonly logTail: string;
   readonly timedOut: boolean;
+  /**
+   * The learner's steps all succeeded and BuildKit's own export or push failed: a fault of the
+   * grading infrastructure, not of the submission.
+   */
+  readonly infrastructure: boolean;
 }
 
 export interface BuildResult {
@@ -135,9 +140,20 @@ export class BuildCommand {
         step: failed?.name,
         logTail: lastLines(failed?.log ?? parsed.trailer, 15),
         timedOut,
+        infrastructure: !timedOut && isInfrastructureFailure(failed, steps),
       };
     }
     return { label: request.label, ok, durationMs, steps, metadata, failure, frontendNote: note };
+  }
+
+  /**
+   * Runs the build; when it fails for the grader's own reasons (the run registry refused a
+   * push), runs it once more (warm, so cheap) before the failure is reported as a grading error.
+   */
+  async runWithRetry(request: BuildRequest): Promise<BuildResult> {
+    const first = await this.run(request);
+    if (first.ok || !first.failure?.infrastructure) return first;
+    return this.run({ ...request, label: request.label });
   }
 
   /** Sets aside an unpullable `# syntax=` frontend (GRADER_FRONTEND=pull keeps it). */
@@ -202,4 +218,25 @@ function progressReporter(onStep: NonNullable<BuildRequest["onStep"]>): (chunk: 
       }
     }
   };
+}
+
+/** A build that failed for the grader's reasons is a grading error, never the learner's failure. */
+export function assertNotInfrastructure(result: BuildResult): void {
+  if (result.failure?.infrastructure) {
+    throw new GraderError(
+      "BUILDER_FAILED",
+      `the ${result.label} build's own ${result.failure.step ?? "export"} failed: ${result.failure.message}`,
+      {
+        hint: "This is not your submission's fault: grade again. If it persists, check the engine and the run registry (harness/engine/provision.sh).",
+      },
+    );
+  }
+}
+
+export function isInfrastructureFailure(failed: BuildStep | undefined, steps: readonly BuildStep[]): boolean {
+  if (!failed || failed.instruction !== undefined) return false;
+  const learnerStepFailed = steps.some(
+    (s) => s.instruction !== undefined && s.error !== undefined && !/context canceled/.test(s.error),
+  );
+  return !learnerStepFailed && /^(pushing|exporting|unpacking|writing image|naming)/.test(failed.name);
 }
