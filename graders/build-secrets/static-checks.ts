@@ -2,6 +2,7 @@ import { mountsOf, type DockerfileModel } from "../../harness/dockerfile/dockerf
 import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { CHECKS } from "./checks.ts";
+import { judgeDockerfileParses } from "../../harness/grading/common-checks.ts";
 
 /** Names that say "this is a credential". */
 const SECRET_NAME = /(TOKEN|SECRET|PASSW(OR)?D|API_?KEY|PRIVATE_?KEY|AUTH|CREDENTIAL|NPMRC)/i;
@@ -16,16 +17,7 @@ export function checkStatic(
   secretValues: readonly string[],
   card: Scorecard,
 ): void {
-  card.judge(
-    CHECKS.parses.id,
-    model.problems.length === 0,
-    model.problems.length === 0
-      ? { message: `${model.stages.length} stage(s) parsed.` }
-      : {
-          message: `The Dockerfile has problems: ${model.problems.join("; ")}.`,
-          location: { file: "Dockerfile" },
-        },
-  );
+  judgeDockerfileParses(card, CHECKS.parses.id, model);
 
   const offenders: { message: string; file: string; line?: number }[] = [];
   for (const instruction of [...model.globalArgs, ...model.stages.flatMap((s) => s.instructions)]) {

@@ -6,6 +6,7 @@ import {
 } from "../../harness/dockerfile/dockerfile-model.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { CHECKS } from "./checks.ts";
+import { judgeDockerfileParses } from "../../harness/grading/common-checks.ts";
 import { bringsSource, isBuildCommand, isInstallCommand, isManifestPath } from "./install-command.ts";
 
 const FILE = "Dockerfile";
@@ -26,14 +27,7 @@ export function installSites(model: DockerfileModel): InstallSite[] {
 
 /** Static checks on the Dockerfile; behaviour is measured separately on real builds. */
 export function checkDockerfile(model: DockerfileModel, card: Scorecard): void {
-  if (model.problems.length > 0) {
-    card.fail(CHECKS.parses.id, {
-      message: `The Dockerfile has problems: ${model.problems.join("; ")}.`,
-      location: { file: FILE },
-    });
-  } else {
-    card.pass(CHECKS.parses.id, { message: `${model.stages.length} stage(s) parsed.` });
-  }
+  judgeDockerfileParses(card, CHECKS.parses.id, model);
   const sites = installSites(model);
   if (sites.length === 0) {
     const none = {

@@ -1,4 +1,4 @@
-import type { CheckSpec } from "../../harness/grading/check.ts";
+import { behaviourIds, type CheckSpec } from "../../harness/grading/check.ts";
 
 export const CHECKS = {
   parses: {
@@ -65,8 +65,6 @@ export const CHECKS = {
 } as const satisfies Record<string, CheckSpec>;
 
 export const CHECK_LIST: readonly CheckSpec[] = Object.values(CHECKS);
-export const BEHAVIOUR_IDS: readonly string[] = CHECK_LIST.filter((c) => c.kind === "behaviour").map(
-  (c) => c.id,
-);
+export const BEHAVIOUR_IDS: readonly string[] = behaviourIds(CHECK_LIST);
 /** Partial credit for a correct image whose compile ran under emulation. */
 export const EMULATED_POINTS = 1;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseDockerfile } from "../../harness/dockerfile/dockerfile-model.ts";
 import type { Grader, GradingContext } from "../../harness/grading/grader.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
+import { judgeDockerfileParses } from "../../harness/grading/common-checks.ts";
 import { parseWorkflow } from "../../harness/workflow/workflow-model.ts";
 import { gradeBehaviour } from "./behaviour.ts";
 import { BEHAVIOUR_IDS, CHECK_LIST, CHECKS } from "./checks.ts";
@@ -21,17 +22,7 @@ export const multiPlatformGrader: Grader = {
         location: { file: "Dockerfile" },
       });
     } else {
-      const model = parseDockerfile(dockerfile);
-      card.judge(
-        CHECKS.parses.id,
-        model.problems.length === 0,
-        model.problems.length === 0
-          ? { message: `${model.stages.length} stage(s) parsed.` }
-          : {
-              message: `The Dockerfile has problems: ${model.problems.join("; ")}.`,
-              location: { file: "Dockerfile" },
-            },
-      );
+      judgeDockerfileParses(card, CHECKS.parses.id, parseDockerfile(dockerfile));
     }
     const workflow = await readFile(join(dir, WORKFLOW_FILE), "utf8").catch(() => undefined);
     await card.run(CHECKS.workflowQemu.id, () =>

@@ -4,6 +4,7 @@ import type { BuildEnvironment, DriverKind } from "./build-environment.ts";
 import { createBuildxBuilder } from "./container-builder.ts";
 import { findExecutable } from "./host-tools.ts";
 import { startPrivateEngine } from "./private-engine.ts";
+import { answers } from "../util/wait-until.ts";
 
 export type DriverChoice = DriverKind | "auto";
 
@@ -78,9 +79,5 @@ export async function detectMirror(): Promise<string | undefined> {
   const configured = process.env["GRADER_MIRROR"];
   if (configured === "none") return undefined;
   const candidate = configured ?? "http://127.0.0.1:5000";
-  const ok = await fetch(new URL("/v2/", candidate), { signal: AbortSignal.timeout(2000) }).then(
-    (r) => r.ok,
-    () => false,
-  );
-  return ok ? candidate : undefined;
+  return (await answers(new URL("/v2/", candidate).href)) ? candidate : undefined;
 }

@@ -6,6 +6,7 @@ import { EngineUnavailableError, GraderError } from "../errors.ts";
 import { registerCleanup } from "./cleanup-registry.ts";
 import { findExecutable } from "./host-tools.ts";
 import { freePort } from "../util/free-port.ts";
+import { answers, waitUntil } from "../util/wait-until.ts";
 
 /** A private OCI registry on loopback that lives only for one grading run. */
 export interface RunRegistry {
@@ -46,15 +47,14 @@ export async function startRunRegistry(): Promise<RunRegistry> {
     await rm(dir, { recursive: true, force: true });
   };
   const unregister = registerCleanup(`registry ${host}`, dispose);
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`http://${host}/v2/`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { host, dispose };
-    if (daemon.hasExited()) break;
-    await new Promise((r) => setTimeout(r, 50));
+  if (
+    await waitUntil(() => answers(`http://${host}/v2/`), {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+      gaveUp: () => daemon.hasExited(),
+    })
+  ) {
+    return { host, dispose };
   }
   await dispose();
   throw new GraderError("ENGINE_START_FAILED", `the run's registry did not start on ${host}`);

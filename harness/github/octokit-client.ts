@@ -21,6 +21,19 @@ export interface ClientOptions {
  */
 export function createGitHubClient(options: ClientOptions): GitHubClient {
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const waitAndRetry =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      request: { method: string; url: string },
+      _octokit: unknown,
+      retryCount: number,
+    ): boolean => {
+      log(
+        `GitHub ${kind} on ${request.method} ${request.url}: waiting ${retryAfter}s (retry ${retryCount + 1})`,
+      );
+      return retryCount < 2;
+    };
   return new GraderOctokit({
     auth: options.token,
     userAgent: "buildkit-lesson-grader",
@@ -28,28 +41,8 @@ export function createGitHubClient(options: ClientOptions): GitHubClient {
     request: { ...(options.fetch ? { fetch: options.fetch } : {}), retryAfter: 1 },
     retry: { retries: 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     throttle: {
-      onRateLimit: (
-        retryAfter: number,
-        opts: { method: string; url: string },
-        _octokit: unknown,
-        retryCount: number,
-      ) => {
-        log(
-          `GitHub rate limit on ${opts.method} ${opts.url}: waiting ${retryAfter}s (retry ${retryCount + 1})`,
-        );
-        return retryCount < 2;
-      },
-      onSecondaryRateLimit: (
-        retryAfter: number,
-        opts: { method: string; url: string },
-        _octokit: unknown,
-        retryCount: number,
-      ) => {
-        log(
-          `GitHub secondary rate limit on ${opts.method} ${opts.url}: waiting ${retryAfter}s (retry ${retryCount + 1})`,
-        );
-        return retryCount < 2;
-      },
+      onRateLimit: waitAndRetry("rate limit"),
+      onSecondaryRateLimit: waitAndRetry("secondary rate limit"),
     },
     log: { debug: () => undefined, info: () => undefined, warn: log, error: log },
   });

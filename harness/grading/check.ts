@@ -31,3 +31,8 @@ export interface CheckResult {
   readonly location?: CheckLocation;
   readonly details?: readonly string[];
 }
+
+/** The ids of a grader's behaviour checks: those a failed or missing build leaves undecided. */
+export function behaviourIds(checks: readonly CheckSpec[]): string[] {
+  return checks.filter((c) => c.kind === "behaviour").map((c) => c.id);
+}

@@ -8,6 +8,7 @@ import { exec, baseEnv } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
 import { registerCleanup } from "../engine/cleanup-registry.ts";
 import { freePort } from "../util/free-port.ts";
+import { answers, waitUntil } from "../util/wait-until.ts";
 
 /**
  * A real private npm registry (verdaccio) for one grading run. The `@course` scope is readable
@@ -65,19 +66,16 @@ export async function startPrivateNpmRegistry(packages: readonly string[]): Prom
   };
   const unregister = registerCleanup(`npm registry ${url}`, dispose);
   try {
-    const deadline = Date.now() + 30_000;
-    while (
-      !(await fetch(`${url}-/ping`).then(
-        (r) => r.ok,
-        () => false,
-      ))
+    if (
+      !(await waitUntil(() => answers(`${url}-/ping`), {
+        timeoutMs: 30_000,
+        gaveUp: () => daemon.hasExited(),
+      }))
     ) {
-      if (daemon.hasExited() || Date.now() > deadline)
-        throw new GraderError(
-          "ENGINE_START_FAILED",
-          `the private npm registry did not start; see ${join(dir, "stdout.log")}`,
-        );
-      await new Promise((r) => setTimeout(r, 100));
+      throw new GraderError(
+        "ENGINE_START_FAILED",
+        `the private npm registry did not start; see ${join(dir, "stdout.log")}`,
+      );
     }
     const user = `grader-${randomBytes(4).toString("hex")}`;
     const response = await fetch(`${url}-/user/org.couchdb.user:${user}`, {

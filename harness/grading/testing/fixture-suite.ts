@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import type { CheckSpec } from "../check.ts";
+import { loadExercise } from "../exercise.ts";
+import {
+  gradeFixture,
+  listCorrectFixtures,
+  listWrongFixtures,
+  notPassed,
+  type WrongFixture,
+} from "../fixtures.ts";
+import type { GradeReport } from "../grade-report.ts";
+
+export interface FixtureSuiteOptions {
+  readonly checks: readonly CheckSpec[];
+  readonly minWrong: number;
+  /** Further assertions on the reference solution's report. */
+  readonly reference?: (report: GradeReport) => void;
+  /** Further assertions on a fixture's report. */
+  readonly fixture?: (fixture: WrongFixture, report: GradeReport) => void;
+}
+
+/**
+ * The proof every grader owes, on the real engine: the reference solution gets full marks, every
+ * known-wrong submission loses exactly the checks its expected.json names (no others), and every
+ * tricky correct submission gets full marks. Each report also meets the report schema.
+ */
+export async function describeGraderFixtures(
+  exerciseId: string,
+  options: FixtureSuiteOptions,
+): Promise<void> {
+  const exercise = await loadExercise(exerciseId);
+  const fixtures = [...(await listWrongFixtures(exercise)), ...(await listCorrectFixtures(exercise))];
+  describe.concurrent(`${exerciseId} grader on the real engine`, () => {
+    it("gives the reference solution full marks", async () => {
+      const report = await gradeFixture(exercise);
+      expect(
+        notPassed(report),
+        JSON.stringify(
+          report.checks.filter((c) => c.status !== "passed"),
+          null,
+          1,
+        ),
+      ).toEqual([]);
+      expect(report.status).toBe("passed");
+      expect(report.score).toBe(report.maxScore);
+      expect(report.checks.map((c) => c.id)).toEqual(options.checks.map((c) => c.id));
+      options.reference?.(report);
+    });
+
+    it(`has at least ${options.minWrong} known-wrong fixtures`, () => {
+      expect(fixtures.filter((f) => f.failing.length > 0).length).toBeGreaterThanOrEqual(options.minWrong);
+    });
+
+    for (const fixture of fixtures) {
+      it(`${fixture.name}: ${fixture.mistake}`, async () => {
+        const report = await gradeFixture(exercise, fixture);
+        const detail = JSON.stringify(
+          report.checks.filter((c) => c.status !== "passed").map((c) => [c.id, c.message, c.details]),
+          null,
+          1,
+        );
+        expect(notPassed(report), detail).toEqual(fixture.failing.map((id) => `${id}:failed`).sort());
+        expect(report.status).toBe(fixture.failing.length > 0 ? "failed" : "passed");
+        // A failed check always tells the learner what to do.
+        for (const check of report.checks.filter((c) => c.status === "failed"))
+          expect(check.message.length).toBeGreaterThan(20);
+        options.fixture?.(fixture, report);
+      });
+    }
+  });
+}
