@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { BuildCommand } from "../buildx/build-command.ts";
@@ -31,6 +32,7 @@ async function runAndDispose(dockerfile: string, timeoutMs: number) {
     };
   } finally {
     await env.dispose();
+    await rm(context, { recursive: true, force: true });
   }
 }
 

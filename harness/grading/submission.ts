@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { InvalidSubmissionError } from "../errors.ts";
 import type { Exercise } from "./exercise.ts";
+import { registerCleanup } from "../engine/cleanup-registry.ts";
 
 /** A learner's submission laid over the handed-out project, in a scratch copy the grader may change. */
 export interface PreparedSubmission {
@@ -31,7 +32,14 @@ export async function prepareSubmission(
       hint: "Pass --submission DIR with the folder that holds your Dockerfile",
     });
   const dir = await mkdtemp(join(tmpdir(), `submission-${exercise.id}-`));
-  const dispose = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  // Registered so that Ctrl-C in the middle of grading still removes the scratch copy.
+  const unregister = registerCleanup(`submission copy ${dir}`, () =>
+    rm(dir, { recursive: true, force: true }),
+  );
+  const dispose = async (): Promise<void> => {
+    unregister();
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
     const filter = (src: string): boolean => !SKIP.has(src.split("/").at(-1) ?? "");
     await cp(exercise.workspace, dir, { recursive: true, filter, verbatimSymlinks: true });

@@ -2,13 +2,16 @@
 // engine's folder so the test can send SIGINT and then look for leftovers.
 import { BuildCommand } from "../../buildx/build-command.ts";
 import { Buildx } from "../../buildx/buildx.ts";
+import { rm } from "node:fs/promises";
 import { openEnvironment } from "../open-environment.ts";
+import { registerCleanup } from "../cleanup-registry.ts";
 import { startRunRegistry } from "../run-registry.ts";
 import { MIRROR, writeContext } from "./engine-fixtures.ts";
 
 const registry = await startRunRegistry();
 const env = await openEnvironment({ mirror: MIRROR, insecureRegistries: [registry.host] });
 const context = await writeContext("FROM busybox\nRUN sleep 300\n");
+registerCleanup(`context ${context}`, () => rm(context, { recursive: true, force: true }));
 process.stdout.write(`${JSON.stringify({ workDir: env.workDir, registry: registry.host })}\n`);
 await new BuildCommand(new Buildx(env)).run({
   label: "long",
