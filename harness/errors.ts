@@ -32,7 +32,7 @@ export class GraderError extends Error {
 export class EngineUnavailableError extends GraderError {
   constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
     super("ENGINE_UNAVAILABLE", message, {
-      hint: "Start a Docker engine with buildx, or on Debian/Ubuntu run: sudo bash harness/engine/provision.sh",
+      hint: "Start a Docker engine with buildx, or on Debian/Ubuntu run as root: bash harness/engine/provision.sh",
       ...options,
     });
   }

@@ -153,7 +153,7 @@ export class BuildCommand {
   async runWithRetry(request: BuildRequest): Promise<BuildResult> {
     const first = await this.run(request);
     if (first.ok || !first.failure?.infrastructure) return first;
-    return this.run({ ...request, label: request.label });
+    return this.run(request);
   }
 
   /** Sets aside an unpullable `# syntax=` frontend (GRADER_FRONTEND=pull keeps it). */

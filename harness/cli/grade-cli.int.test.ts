@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec } from "../exec/exec.ts";
-import { findLeftovers } from "../engine/leftovers.ts";
+import { findLeftoverProcesses } from "../engine/leftovers.ts";
 import { loadExercise, REPO_ROOT } from "../grading/exercise.ts";
 import { composeSubmission, listWrongFixtures } from "../grading/fixtures.ts";
 
@@ -78,7 +78,7 @@ describe("grade command", () => {
       expect(await exited).toBe(130);
       // tsx keeps its compile cache in TMPDIR; everything else must be gone.
       expect((await readdir(scratch)).filter((d) => !d.startsWith("tsx-"))).toEqual([]);
-      expect((await findLeftovers(scratch)).processes).toEqual([]);
+      expect(await findLeftoverProcesses(scratch)).toEqual([]);
     } finally {
       await submission.dispose();
       await rm(scratch, { recursive: true, force: true });

@@ -5,14 +5,13 @@ import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { BuildCommand } from "../buildx/build-command.ts";
 import { Buildx } from "../buildx/buildx.ts";
-import { findLeftovers } from "./leftovers.ts";
+import { findLeftoverProcesses } from "./leftovers.ts";
 import { openEnvironment } from "./open-environment.ts";
 import { startRunRegistry } from "./run-registry.ts";
 import { MIRROR, writeContext } from "./testdata/engine-fixtures.ts";
 
 async function expectNothingLeft(workDir: string): Promise<void> {
-  const left = await findLeftovers(workDir);
-  expect(left.processes).toEqual([]);
+  expect(await findLeftoverProcesses(workDir)).toEqual([]);
   expect(existsSync(workDir)).toBe(false);
 }
 
