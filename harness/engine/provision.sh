@@ -7,6 +7,7 @@
 # Trixie packages are fetched with a private source list and unpacked (never installed) so the
 # system's apt sources and libc stay as they are.
 set -euo pipefail
+# Scripts here avoid `cmd | head`: with pipefail, head closing early makes cmd die of SIGPIPE.
 
 PREFIX=${GRADER_ENGINE_PREFIX:-/opt/bk-grader}
 STATE=${GRADER_ENGINE_STATE:-/var/lib/bk-grader}
@@ -37,8 +38,9 @@ if [ ! -x "$PREFIX/usr/sbin/dockerd" ] || [ ! -x "$PREFIX/usr/libexec/docker/cli
    || [ ! -x "$PREFIX/usr/bin/cosign" ] || [ ! -d "$PREFIX/go-arm64/usr/lib" ] || [ ! -d "$PREFIX/go-amd64/usr/lib" ] \
    || [ ! -f "$PREFIX/busybox-arm64/bin/busybox" ]; then
   TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-  mirror=$(sed -n 's/^URIs: //p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
-  [ -n "$mirror" ] || mirror=$(awk '/^deb / && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+  # awk, not `| head`: under pipefail a head that closes early kills the script with SIGPIPE.
+  mirror=$(awk '/^URIs: /{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$mirror" ] || mirror=$(awk '/^deb / && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
   [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
   echo "deb $mirror trixie main" > "$TMP/trixie.list"
   echo "deb $mirror bookworm main" > "$TMP/bookworm.list"
@@ -68,7 +70,8 @@ fi
 mkdir -p "${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins"
 ln -sf "$PREFIX/usr/libexec/docker/cli-plugins/docker-buildx" "${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-buildx"
 for b in dockerd containerd containerd-shim-runc-v2 docker-proxy docker-init cosign; do
-  src=$(ls "$PREFIX"/usr/sbin/$b "$PREFIX"/usr/bin/$b 2>/dev/null | head -1 || true)
+  src=""
+  for candidate in "$PREFIX/usr/sbin/$b" "$PREFIX/usr/bin/$b"; do [ -x "$candidate" ] && { src=$candidate; break; }; done
   [ -n "$src" ] && ln -sf "$src" "/usr/local/bin/$b"
 done
 [ -e /usr/local/bin/docker-init ] || ln -sf "$PREFIX/usr/bin/tini-static" /usr/local/bin/docker-init 2>/dev/null || true

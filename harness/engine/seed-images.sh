@@ -15,7 +15,7 @@ log() { printf '[seed %5ss] %s\n' "$SECONDS" "$*"; }
 NODE_BIN=$(command -v node)
 NPM_DIR=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
 CA=/etc/ssl/certs/ca-certificates.crt
-stamp_src="$(sha256sum "$0" | cut -c1-16) $("$NODE_BIN" --version) $(sha256sum "$CA" | cut -c1-16) $(ls "$PREFIX"/go-amd64/usr/lib) $(/bin/busybox 2>&1 | head -1)"
+stamp_src="$(sha256sum "$0" | cut -c1-16) $("$NODE_BIN" --version) $(sha256sum "$CA" | cut -c1-16) $(ls "$PREFIX"/go-amd64/usr/lib) $(/bin/busybox 2>&1 | sed -n 1p)"
 stamp=$(printf '%s' "$stamp_src" | sha256sum | cut -c1-32)
 have() { curl -fsS -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json' "http://$REG/v2/library/$1/manifests/$2"; }
 if [ "$(cat "$STATE/seed.stamp" 2>/dev/null)" = "$stamp" ] && have busybox latest && have node 20-alpine && have golang 1.22-alpine; then
