@@ -24,6 +24,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const artifact = await readReportArtifact(values.reports);
+  if (artifact.reports.length === 0 && artifact.rejected.length === 0) {
+    process.stdout.write(
+      `::error title=No reports::${values.reports} holds no report: the grading run produced nothing to post.\n`,
+    );
+    return 1;
+  }
   for (const r of artifact.rejected)
     process.stdout.write(`::error title=Report refused::${r.file}: ${r.reason}\n`);
   const client = createGitHubClient({
