@@ -48,3 +48,18 @@ function installSignalHandlers(): void {
     });
   }
 }
+
+/**
+ * A resource's disposer, registered for signals and safe to call more than once: the first call
+ * unregisters it and runs `body`; later calls wait for that same run.
+ */
+export function registerDisposer(label: string, body: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const dispose = (): Promise<void> =>
+    (running ??= (async () => {
+      unregister();
+      await body();
+    })());
+  const unregister = registerCleanup(label, dispose);
+  return dispose;
+}

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { exec, baseEnv } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
 import type { BuildEnvironment, DriverKind } from "./build-environment.ts";
-import { registerCleanup } from "./cleanup-registry.ts";
+import { registerDisposer } from "./cleanup-registry.ts";
 
 export interface BuildxBuilderOptions {
   /** Docker endpoint that hosts the builder container (docker-container driver). */
@@ -61,15 +61,10 @@ export async function createBuildxBuilder(
       );
     args.push(options.endpoint);
   }
-  let disposed = false;
-  const dispose = async (): Promise<void> => {
-    if (disposed) return;
-    disposed = true;
-    unregister();
+  const dispose = registerDisposer(`buildx builder ${name}`, async () => {
     await exec("docker", ["buildx", "rm", "--force", name], { env, reject: false, timeoutMs: 60_000 });
     await rm(dir, { recursive: true, force: true });
-  };
-  const unregister = registerCleanup(`buildx builder ${name}`, dispose);
+  });
   const created = await exec("docker", args, { env, reject: false, timeoutMs: 180_000 });
   if (created.exitCode !== 0) {
     await dispose();

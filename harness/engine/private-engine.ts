@@ -5,7 +5,7 @@ import { exec, baseEnv } from "../exec/exec.ts";
 import { spawnDaemon, isAlive, killPid, type Daemon } from "../exec/daemon.ts";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
 import type { BuildEnvironment } from "./build-environment.ts";
-import { registerCleanup } from "./cleanup-registry.ts";
+import { registerDisposer } from "./cleanup-registry.ts";
 import { findBuildxPlugin, findExecutable, searchPath } from "./host-tools.ts";
 
 export interface PrivateEngineOptions {
@@ -61,19 +61,14 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     BUILDX_NO_DEFAULT_ATTESTATIONS: "1",
   });
   let daemon: Daemon | undefined;
-  let disposed = false;
-  const dispose = async (): Promise<void> => {
-    if (disposed) return;
-    disposed = true;
-    unregister();
+  const dispose = registerDisposer(`private engine ${dir}`, async () => {
     const containerdPid = await readPid(join(dir, "exec/containerd/containerd.pid"));
     await daemon?.stop();
     // dockerd stops its managed containerd on a clean exit; after a SIGKILL it may not have.
     if (containerdPid !== undefined && isAlive(containerdPid)) killPid(containerdPid);
     await unmountUnder(dir);
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
-  };
-  const unregister = registerCleanup(`private engine ${dir}`, dispose);
+  });
   try {
     daemon = spawnDaemon(dockerd, ["--config-file", join(dir, "daemon.json")], {
       env: { PATH: searchPath(), HOME: dir },

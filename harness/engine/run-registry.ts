@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnDaemon } from "../exec/daemon.ts";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
-import { registerCleanup } from "./cleanup-registry.ts";
+import { registerDisposer } from "./cleanup-registry.ts";
 import { findExecutable } from "./host-tools.ts";
 import { freePort } from "../util/free-port.ts";
 import { answers, waitUntil } from "../util/wait-until.ts";
@@ -38,15 +38,10 @@ export async function startRunRegistry(): Promise<RunRegistry> {
     env: { PATH: "/usr/bin:/bin" },
     logFile: join(dir, "registry.log"),
   });
-  let disposed = false;
-  const dispose = async (): Promise<void> => {
-    if (disposed) return;
-    disposed = true;
-    unregister();
+  const dispose = registerDisposer(`registry ${host}`, async () => {
     await daemon.stop(5000);
     await rm(dir, { recursive: true, force: true });
-  };
-  const unregister = registerCleanup(`registry ${host}`, dispose);
+  });
   if (
     await waitUntil(() => answers(`http://${host}/v2/`), {
       timeoutMs: 15_000,

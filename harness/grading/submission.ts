@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { InvalidSubmissionError } from "../errors.ts";
 import type { Exercise } from "./exercise.ts";
-import { registerCleanup } from "../engine/cleanup-registry.ts";
+import { registerDisposer } from "../engine/cleanup-registry.ts";
 
 /** A learner's submission laid over the handed-out project, in a scratch copy the grader may change. */
 export interface PreparedSubmission {
@@ -33,13 +33,7 @@ export async function prepareSubmission(
     });
   const dir = await mkdtemp(join(tmpdir(), `submission-${exercise.id}-`));
   // Registered so that Ctrl-C in the middle of grading still removes the scratch copy.
-  const unregister = registerCleanup(`submission copy ${dir}`, () =>
-    rm(dir, { recursive: true, force: true }),
-  );
-  const dispose = async (): Promise<void> => {
-    unregister();
-    await rm(dir, { recursive: true, force: true });
-  };
+  const dispose = registerDisposer(`submission copy ${dir}`, () => rm(dir, { recursive: true, force: true }));
   try {
     const filter = (src: string): boolean => !SKIP.has(src.split("/").at(-1) ?? "");
     await cp(exercise.workspace, dir, { recursive: true, filter, verbatimSymlinks: true });

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { spawnDaemon } from "../exec/daemon.ts";
 import { exec, baseEnv } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
-import { registerCleanup } from "../engine/cleanup-registry.ts";
+import { registerDisposer } from "../engine/cleanup-registry.ts";
 import { freePort } from "../util/free-port.ts";
 import { answers, waitUntil } from "../util/wait-until.ts";
 
@@ -56,15 +56,10 @@ export async function startPrivateNpmRegistry(packages: readonly string[]): Prom
     env: baseEnv(),
     logFile: join(dir, "stdout.log"),
   });
-  let disposed = false;
-  const dispose = async (): Promise<void> => {
-    if (disposed) return;
-    disposed = true;
-    unregister();
+  const dispose = registerDisposer(`npm registry ${url}`, async () => {
     await daemon.stop(5000);
     await rm(dir, { recursive: true, force: true });
-  };
-  const unregister = registerCleanup(`npm registry ${url}`, dispose);
+  });
   try {
     if (
       !(await waitUntil(() => answers(`${url}-/ping`), {
