@@ -87,6 +87,10 @@ export class BuildCommand {
       "--network",
       request.network,
     ];
+    // BuildKit in a container (or remote) grants host networking only as an entitlement; the
+    // engine's built-in BuildKit needs none (and rejects none).
+    if (request.network === "host" && this.buildx.environment.driver !== "private-engine")
+      args.push("--allow", "network.host");
     for (const p of request.platforms ?? []) args.push("--platform", p);
     for (const t of request.tags ?? []) args.push("-t", t);
     if (request.target) args.push("--target", request.target);

@@ -52,7 +52,17 @@ export async function createBuildxBuilder(
     "--buildkitd-config",
     join(dir, "buildkitd.toml"),
   ];
-  if (driver === "docker-container") args.push("--driver-opt", "network=host", "--bootstrap");
+  if (driver === "docker-container") {
+    // Host networking lets RUN steps reach loopback services (the run's registries) when an
+    // exercise allows network; it is an entitlement the daemon must be started with.
+    args.push(
+      "--driver-opt",
+      "network=host",
+      "--buildkitd-flags",
+      "--allow-insecure-entitlement network.host",
+      "--bootstrap",
+    );
+  }
   if (driver === "remote") {
     if (!options.endpoint)
       throw new GraderError(
