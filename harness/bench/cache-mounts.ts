@@ -6,18 +6,17 @@
  *    plain `docker buildx build` on a fresh builder (same flags, same edits, last one pushed).
  * Rounds alternate harness and raw so drift hits both; medians are reported.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { exec } from "../exec/exec.ts";
+import { Buildx } from "../buildx/buildx.ts";
+import { fullProject } from "./full-project.ts";
 import { stripSyntaxDirective } from "../buildx/syntax-directive.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
 import { startRunRegistry } from "../engine/run-registry.ts";
 import { loadExercise } from "../grading/exercise.ts";
 import { composeSubmission } from "../grading/fixtures.ts";
 import { gradeExercise } from "../grading/run-grading.ts";
-import { prepareSubmission } from "../grading/submission.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
 const rounds = Number(values.rounds);
@@ -48,37 +47,22 @@ async function harnessRound(): Promise<number> {
 
 /** The same three builds by hand: what an instructor would otherwise type. */
 async function rawRound(): Promise<{ total: number; builds: number }> {
-  // The full project as the grader sees it: the handout with the solution laid over it.
-  const solution = await composeSubmission(exercise);
-  const prepared = await prepareSubmission(exercise, solution.dir);
-  const dir = await mkdtemp(join(tmpdir(), "bench-raw-"));
-  await cp(prepared.dir, dir, { recursive: true });
-  await prepared.dispose();
-  await solution.dispose();
+  const project = await fullProject(exercise);
+  const dir = project.dir;
   // Offline the raw tool cannot pull the `# syntax=` frontend either: give it the same built-in one.
   const dockerfile = join(dir, "Dockerfile");
   await writeFile(dockerfile, stripSyntaxDirective(await readFile(dockerfile, "utf8")).text);
   const t0 = performance.now();
   const registry = await startRunRegistry();
   const env = await openEnvironment({ mirror, insecureRegistries: [registry.host] });
+  const buildx = new Buildx(env);
   let builds = 0;
   try {
     const build = async (extra: string[]): Promise<void> => {
       const t = performance.now();
-      await exec(
-        "docker",
-        [
-          "buildx",
-          "build",
-          ...(env.builder ? ["--builder", env.builder] : []),
-          "--network",
-          "host",
-          "--progress=plain",
-          "--provenance=false",
-          ...extra,
-          dir,
-        ],
-        { env: env.env, timeoutMs: 600_000 },
+      await buildx.buildx(
+        ["build", "--network", "host", "--progress=plain", "--provenance=false", ...extra, dir],
+        { timeoutMs: 600_000 },
       );
       builds += performance.now() - t;
     };
@@ -94,7 +78,7 @@ async function rawRound(): Promise<{ total: number; builds: number }> {
   } finally {
     await env.dispose();
     await registry.dispose();
-    await rm(dir, { recursive: true, force: true });
+    await project.dispose();
   }
   return { total: performance.now() - t0, builds };
 }

@@ -4,37 +4,27 @@
  * the grading time against the raw `docker buildx build --push` of the same Dockerfile.
  *   npm run bench:multi
  */
-import { cp, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { exec } from "../exec/exec.ts";
+import { Buildx } from "../buildx/buildx.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
 import { startRunRegistry } from "../engine/run-registry.ts";
 import { loadExercise } from "../grading/exercise.ts";
-import { composeSubmission, gradeFixture, listWrongFixtures } from "../grading/fixtures.ts";
-import { prepareSubmission } from "../grading/submission.ts";
+import { gradeFixture, listWrongFixtures } from "../grading/fixtures.ts";
 import { formatDuration } from "../report/format.ts";
+import { fullProject } from "./full-project.ts";
 
 const exercise = await loadExercise("02-multi-platform");
 const mirror = await detectMirror();
 const emulated = (await listWrongFixtures(exercise)).find((f) => f.name === "emulated-compile");
 
 async function rawBuild(fixtureDir?: string): Promise<number> {
-  const composed = await composeSubmission(exercise, fixtureDir);
-  const prepared = await prepareSubmission(exercise, composed.dir);
-  const dir = await mkdtemp(join(tmpdir(), "bench-multi-"));
-  await cp(prepared.dir, dir, { recursive: true });
-  await Promise.all([prepared.dispose(), composed.dispose()]);
+  const project = await fullProject(exercise, fixtureDir);
   const registry = await startRunRegistry();
   const env = await openEnvironment({ mirror, insecureRegistries: [registry.host] });
   try {
     const t = performance.now();
-    await exec(
-      "docker",
+    await new Buildx(env).buildx(
       [
-        "buildx",
         "build",
-        ...(env.builder ? ["--builder", env.builder] : []),
         "--network",
         "none",
         "--platform",
@@ -43,15 +33,15 @@ async function rawBuild(fixtureDir?: string): Promise<number> {
         "--push",
         "-t",
         `${registry.host}/raw:1`,
-        dir,
+        project.dir,
       ],
-      { env: env.env, timeoutMs: 1_200_000 },
+      { timeoutMs: 1_200_000 },
     );
     return performance.now() - t;
   } finally {
     await env.dispose();
     await registry.dispose();
-    await rm(dir, { recursive: true, force: true });
+    await project.dispose();
   }
 }
 
