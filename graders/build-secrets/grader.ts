@@ -1,8 +1,9 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BakeCommand } from "../../harness/buildx/bake-command.ts";
 import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
 import { parseDockerfile } from "../../harness/dockerfile/dockerfile-model.ts";
+import { writeFileNoFollow } from "../../harness/grading/copy-tree.ts";
 import type { Grader, GradingContext } from "../../harness/grading/grader.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { startPrivateNpmRegistry } from "../../harness/run/private-npm-registry.ts";
@@ -32,7 +33,7 @@ export const buildSecretsGrader: Grader = {
     // A fresh registry per run: its token is the canary, valid for this run only.
     const registry = await startPrivateNpmRegistry([join(ctx.exercise.dir, "course-greeting-1.0.0.tgz")]);
     try {
-      await writeFile(join(dir, ".npmrc"), npmrcFor(registry), { mode: 0o600 });
+      await writeFileNoFollow(join(dir, ".npmrc"), npmrcFor(registry), 0o600);
       let target: BakeTarget | undefined;
       try {
         const targets = await new BakeCommand(engine.buildx).targets({

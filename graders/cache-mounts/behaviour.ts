@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { readFile, readdir, writeFile } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
+import { writeFileNoFollow } from "../../harness/grading/copy-tree.ts";
 import { join } from "node:path";
 import {
   assertNotInfrastructure,
@@ -295,7 +296,7 @@ async function markSource(dir: string, marker: string): Promise<string> {
   for (const file of candidates) {
     const text = await readFile(join(dir, file), "utf8").catch(() => undefined);
     if (text === undefined) continue;
-    await writeFile(join(dir, file), `${text}\nexport const gradingMarker = "${marker}";\n`);
+    await writeFileNoFollow(join(dir, file), `${text}\nexport const gradingMarker = "${marker}";\n`);
     return file;
   }
   throw new Error("no source file under src/ to change");
@@ -312,6 +313,6 @@ async function bumpManifest(dir: string): Promise<void> {
     json.version = next;
     const root = json.packages?.[""];
     if (root) root.version = next;
-    await writeFile(path, `${JSON.stringify(json, null, 2)}\n`);
+    await writeFileNoFollow(path, `${JSON.stringify(json, null, 2)}\n`);
   }
 }

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { cp, lstat, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { lstat, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { InvalidSubmissionError } from "../errors.ts";
 import type { Exercise } from "./exercise.ts";
 import { registerDisposer } from "../engine/cleanup-registry.ts";
+import { copyTree, SUBMISSION_LIMITS } from "./copy-tree.ts";
 
 /** A learner's submission laid over the handed-out project, in a scratch copy the grader may change. */
 export interface PreparedSubmission {
@@ -19,7 +20,6 @@ export interface PreparedSubmission {
 
 /** Never sent to a build: local installs and VCS data. */
 const SKIP = new Set(["node_modules", ".git", "dist"]);
-export const MAX_SUBMISSION_BYTES = 50 * 1024 * 1024;
 
 export async function prepareSubmission(
   exercise: Exercise,
@@ -35,21 +35,15 @@ export async function prepareSubmission(
   // Registered so that Ctrl-C in the middle of grading still removes the scratch copy.
   const dispose = registerDisposer(`submission copy ${dir}`, () => rm(dir, { recursive: true, force: true }));
   try {
-    const filter = (src: string): boolean => !SKIP.has(src.split("/").at(-1) ?? "");
-    await cp(exercise.workspace, dir, { recursive: true, filter, verbatimSymlinks: true });
+    // The handout is the project's own; the learner's folder is data: no link, device or FIFO
+    // is copied, and the size limit stops the copy itself.
+    await copyTree(exercise.workspace, dir, { skip: SKIP });
     const missing: string[] = [];
     if (source !== resolve(exercise.workspace)) {
       for (const file of exercise.learnerFiles) {
         if (!(await lstat(join(source, file)).catch(() => undefined))) missing.push(file);
       }
-      await cp(source, dir, { recursive: true, filter, force: true, verbatimSymlinks: true });
-    }
-    const size = await treeSize(dir);
-    if (size > MAX_SUBMISSION_BYTES) {
-      throw new InvalidSubmissionError(
-        `the submission is ${(size / 1e6).toFixed(0)} MB; the limit is ${MAX_SUBMISSION_BYTES / 1e6} MB`,
-        { hint: "Remove build output and large files, or list them in .dockerignore" },
-      );
+      await copyTree(source, dir, { skip: SKIP, limits: SUBMISSION_LIMITS });
     }
     const attempted = !(await matchesHandout(exercise, dir));
     return { dir, attempted, missing, source, dispose };
@@ -72,16 +66,4 @@ export async function matchesHandout(exercise: Exercise, dir: string): Promise<b
 export async function fileHash(path: string): Promise<string | undefined> {
   const bytes = await readFile(path).catch(() => undefined);
   return bytes === undefined ? undefined : createHash("sha256").update(bytes).digest("hex");
-}
-
-async function treeSize(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) total += (await lstat(join(entry.parentPath, entry.name))).size;
-  }
-  return total;
-}
-
-export function relativeTo(root: string, path: string): string {
-  return relative(root, path) || ".";
 }
