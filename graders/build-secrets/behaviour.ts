@@ -64,12 +64,6 @@ export async function gradeBehaviour(
   const canary = new Canary(registry.token);
   const tag = `${engine.registry.host}/submission:graded`;
   const cacheRef = `${engine.registry.host}/submission:cache`;
-  if (target.cacheTo.length > 0)
-    ctx.notes.push(
-      "The bake file's cache-to was replaced by the grader's own registry cache (mode=max), which it searches too.",
-    );
-  if (target.ignored.length > 0)
-    ctx.notes.push(`Bake settings the grader does not apply: ${target.ignored.join(", ")}.`);
   ctx.progress("building with the run's private registry and token...");
   const result = await new BuildCommand(engine.buildx).runWithRetry({
     label: "secret",

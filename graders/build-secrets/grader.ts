@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BakeCommand } from "../../harness/buildx/bake-command.ts";
 import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
+import { vetBakeTarget } from "../../harness/buildx/bake-request.ts";
 import { parseDockerfile } from "../../harness/dockerfile/dockerfile-model.ts";
 import { writeFileNoFollow } from "../../harness/grading/copy-tree.ts";
 import type { Grader, GradingContext } from "../../harness/grading/grader.ts";
@@ -34,12 +35,14 @@ export const buildSecretsGrader: Grader = {
     const registry = await startPrivateNpmRegistry([join(ctx.exercise.dir, "course-greeting-1.0.0.tgz")]);
     try {
       await writeFileNoFollow(join(dir, ".npmrc"), npmrcFor(registry), 0o600);
+      // The only variables a secret may come from: the grader's, never the host's.
+      const secretEnv = { NPM_TOKEN: registry.token, NPM_REGISTRY: registry.url };
       let target: BakeTarget | undefined;
       try {
         const targets = await new BakeCommand(engine.buildx).targets({
           cwd: dir,
           file: BAKE_FILE,
-          env: { NPM_TOKEN: registry.token, NPM_REGISTRY: registry.url },
+          env: secretEnv,
         });
         target = targets[0];
         if (!target) throw new Error(`${BAKE_FILE} defines no target in its default group`);
@@ -52,6 +55,19 @@ export const buildSecretsGrader: Grader = {
         return;
       }
       await card.run(CHECKS.parses.id, () => checkStatic(model, target, [registry.token], card));
+      const vetted = await vetBakeTarget(target, { root: dir, secretEnv: Object.keys(secretEnv) });
+      ctx.notes.push(...vetted.notes.map((n) => `${BAKE_FILE}: ${n}.`));
+      if (!vetted.ok) {
+        card.fail(CHECKS.build.id, {
+          message: `The grader will not build what ${BAKE_FILE} asks for: ${vetted.refusals.join("; ")}.`,
+          location: { file: BAKE_FILE },
+        });
+        card.failRemaining(BEHAVIOUR_IDS, {
+          message: "Not measured: the bake file asks for something the grader refuses (see build.succeeds).",
+        });
+        return;
+      }
+      target = vetted.target;
       try {
         await gradeBehaviour(ctx, card, { registry, target, model });
       } catch (error) {

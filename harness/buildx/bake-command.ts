@@ -26,11 +26,14 @@ export class BakeCommand {
     );
     if (result.exitCode !== 0) {
       throw new InvalidSubmissionError(
-        `${options.file} could not be read by docker buildx bake: ${result.stderr
-          .trim()
-          .split("\n")
-          .filter((l) => !l.startsWith("#"))
-          .join(" ")}`,
+        `${options.file} could not be read by docker buildx bake: ${redactOutside(
+          result.stderr
+            .trim()
+            .split("\n")
+            .filter((l) => !l.startsWith("#"))
+            .join(" "),
+          options.cwd,
+        )}`,
         {
           hint: "Check the bake file's syntax with: docker buildx bake --print",
         },
@@ -38,4 +41,14 @@ export class BakeCommand {
     }
     return parseBakePrint(result.stdout, options.cwd, options.group);
   }
+}
+
+/**
+ * bake --print stats secret sources before the grader can vet them: its error must not tell a
+ * learner which files exist on the grading machine. Paths inside the submission stay readable.
+ */
+export function redactOutside(message: string, root: string): string {
+  return message.replace(/(?<![\w.])\/[^\s:'"]*/g, (path) =>
+    path === root || path.startsWith(`${root}/`) ? path.slice(root.length + 1) || "." : "<a path outside the submission>",
+  );
 }

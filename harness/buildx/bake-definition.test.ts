@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseBakePrint, parseSecret } from "./bake-definition.ts";
+import { isRemoteContext, parseBakePrint, parseSecret } from "./bake-definition.ts";
 
 describe("bake --print", () => {
   it("reads the captured definition of a group's targets", () => {
@@ -12,23 +12,44 @@ describe("bake --print", () => {
     expect(app).toMatchObject({
       name: "app",
       context: "/work/x",
+      remoteContext: undefined,
       dockerfile: "Dockerfile",
       args: { X: "hello" },
       labels: { a: "b" },
-      cacheTo: ["type=registry,ref=x,mode=max"],
       secrets: [
         { id: "s", env: "X" },
         { id: "npmrc", src: "/work/x/.npmrc" },
       ],
-      ignored: [],
+      ignored: ["cache-to"],
     });
   });
-  it("lists settings it will not honour", () => {
-    const text = JSON.stringify({ target: { t: { context: "sub", ssh: ["default"], network: "host" } } });
-    expect(parseBakePrint(text, "/r")[0]).toMatchObject({ context: "/r/sub", ignored: ["ssh", "network"] });
+  it("lists every setting it does not apply, so none is dropped silently", () => {
+    const text = JSON.stringify({
+      target: { t: { context: "sub", ssh: ["default"], network: "host", tags: [], output: ["type=local"] } },
+    });
+    expect(parseBakePrint(text, "/r")[0]).toMatchObject({ context: "/r/sub", ignored: ["ssh", "network", "output"] });
   });
-  it("parses secret specs", () => {
+  it("expands a default group that holds another group", () => {
+    const text = JSON.stringify({
+      group: { default: { targets: ["all"] }, all: { targets: ["a", "b", "a"] } },
+      target: { a: { context: "." }, b: { context: "b" } },
+    });
+    expect(parseBakePrint(text, "/r").map((t) => t.name)).toEqual(["a", "b"]);
+  });
+  it("keeps a remote context apart from local paths", () => {
+    const text = JSON.stringify({ target: { t: { context: "https://github.com/o/r.git#main" } } });
+    expect(parseBakePrint(text, "/r")[0]).toMatchObject({ remoteContext: "https://github.com/o/r.git#main" });
+    expect(isRemoteContext("git@github.com:o/r.git")).toBe(true);
+    expect(isRemoteContext("./app")).toBe(false);
+  });
+  it("parses secret specs in every form buildx accepts", () => {
     expect(parseSecret("id=a,src=/abs/f", "/r")).toEqual({ id: "a", src: "/abs/f" });
     expect(parseSecret("id=a,source=rel", "/r")).toEqual({ id: "a", src: "/r/rel" });
+    expect(parseSecret("type=env,id=NPM_TOKEN", "/r")).toEqual({ id: "NPM_TOKEN", env: "NPM_TOKEN" });
+    expect(parseSecret("type=env,id=tok,src=NPM_TOKEN", "/r")).toEqual({ id: "tok", env: "NPM_TOKEN" });
+    expect(parseSecret("id=NPM_TOKEN", "/r")).toEqual({ id: "NPM_TOKEN", env: "NPM_TOKEN" });
+    expect(parseSecret({ id: "npmrc", src: ".npmrc" }, "/r")).toEqual({ id: "npmrc", src: "/r/.npmrc" });
+    // A field without "=" is kept as a key with no value, not mistaken for one.
+    expect(parseSecret("id=a,src", "/r")).toEqual({ id: "a", src: "/r" });
   });
 });
