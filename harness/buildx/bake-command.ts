@@ -49,6 +49,8 @@ export class BakeCommand {
  */
 export function redactOutside(message: string, root: string): string {
   return message.replace(/(?<![\w.])\/[^\s:'"]*/g, (path) =>
-    path === root || path.startsWith(`${root}/`) ? path.slice(root.length + 1) || "." : "<a path outside the submission>",
+    path === root || path.startsWith(`${root}/`)
+      ? path.slice(root.length + 1) || "."
+      : "<a path outside the submission>",
   );
 }

@@ -27,7 +27,10 @@ describe("bake --print", () => {
     const text = JSON.stringify({
       target: { t: { context: "sub", ssh: ["default"], network: "host", tags: [], output: ["type=local"] } },
     });
-    expect(parseBakePrint(text, "/r")[0]).toMatchObject({ context: "/r/sub", ignored: ["ssh", "network", "output"] });
+    expect(parseBakePrint(text, "/r")[0]).toMatchObject({
+      context: "/r/sub",
+      ignored: ["ssh", "network", "output"],
+    });
   });
   it("expands a default group that holds another group", () => {
     const text = JSON.stringify({

@@ -107,7 +107,10 @@ describe("a bake target is a request the grader vets", () => {
 describe("bake's own errors", () => {
   it("do not tell which host files exist", () => {
     expect(
-      redactOutside("ERROR: failed to stat /root/.ssh/id_rsa: stat /root/.ssh/id_rsa: no such file", "/tmp/s"),
+      redactOutside(
+        "ERROR: failed to stat /root/.ssh/id_rsa: stat /root/.ssh/id_rsa: no such file",
+        "/tmp/s",
+      ),
     ).toBe(
       "ERROR: failed to stat <a path outside the submission>: stat <a path outside the submission>: no such file",
     );

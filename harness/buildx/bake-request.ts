@@ -37,7 +37,8 @@ const REPLACED: Readonly<Record<string, string>> = {
 const REFUSED: Readonly<Record<string, string>> = {
   ssh: "the grader does not forward an SSH agent to this exercise's builds",
   contexts: "named contexts can point at folders or images outside the submission",
-  entitlements: "entitlements (network.host, security.insecure) are the grader's to grant, never the submission's",
+  entitlements:
+    "entitlements (network.host, security.insecure) are the grader's to grant, never the submission's",
   network: "the grader sets the builds' network itself",
   "shm-size": "the grader sets the builds' limits itself",
   ulimits: "the grader sets the builds' limits itself",
@@ -60,11 +61,13 @@ export async function vetBakeTarget(target: BakeTarget, policy: BakePolicy): Pro
     return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
   };
 
-  if (target.remoteContext) refusals.push(`context ${target.remoteContext}: a remote context is not the submission`);
+  if (target.remoteContext)
+    refusals.push(`context ${target.remoteContext}: a remote context is not the submission`);
   else if (!inside(target.context))
     refusals.push(`context: ${shown(root, target.context)} is outside the submission folder`);
   const dockerfile = resolve(target.context, target.dockerfile);
-  if (!inside(dockerfile)) refusals.push(`dockerfile: ${shown(root, dockerfile)} is outside the submission folder`);
+  if (!inside(dockerfile))
+    refusals.push(`dockerfile: ${shown(root, dockerfile)} is outside the submission folder`);
 
   for (const name of Object.keys(target.args))
     if (REFUSED_ARGS.test(name)) refusals.push(`args.${name}: the grader chooses the Dockerfile frontend`);
@@ -99,13 +102,15 @@ async function secretProblem(
     return policy.secretEnv.includes(secret.env)
       ? undefined
       : `env=${secret.env} is not a variable the grader provides (it provides ${policy.secretEnv.join(", ") || "none"})`;
-  if (secret.src === undefined) return "give src= (a file in the submission) or env= (a variable the grader provides)";
+  if (secret.src === undefined)
+    return "give src= (a file in the submission) or env= (a variable the grader provides)";
   if (!inside(secret.src)) return `src ${shown(root, secret.src)} is outside the submission folder`;
   const stat = await lstat(secret.src).catch(() => undefined);
   if (!stat) return `src ${shown(root, secret.src)} does not exist`;
   if (!stat.isFile()) return `src ${shown(root, secret.src)} is not a regular file`;
   const max = policy.maxSecretBytes ?? MAX_SECRET_BYTES;
-  if (stat.size > max) return `src ${shown(root, secret.src)} is ${stat.size} bytes; a secret may be ${max} at most`;
+  if (stat.size > max)
+    return `src ${shown(root, secret.src)} is ${stat.size} bytes; a secret may be ${max} at most`;
   return undefined;
 }
 

@@ -10,6 +10,7 @@ import { listExercises } from "../grading/exercise.ts";
 import { gradeExercise, writeReport } from "../grading/run-grading.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { renderTerminal } from "../report/terminal-report.ts";
+import { stripControl } from "../report/safe-text.ts";
 import { disposeAll } from "../engine/cleanup-registry.ts";
 import { errorMessage } from "../errors.ts";
 
@@ -78,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       jobs: Number(values.jobs) || 2,
       onDone: ({ learner, report }, done, total) =>
         process.stderr.write(
-          `[${done}/${total}] ${learner}: ${report.status} ${report.score}/${report.maxScore}\n`,
+          `[${done}/${total}] ${stripControl(learner)}: ${report.status} ${report.score}/${report.maxScore}\n`,
         ),
     });
     for (const { learner, report } of entries) await writeReport(report, join(out, learner));
@@ -113,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
     const graded = await gradeExercise(id, {
       ...(values.submission ? { submission: resolve(values.submission) } : {}),
       force: values.force,
-      progress: (m) => process.stderr.write(`[${id}] ${m}\n`),
+      progress: (m) => process.stderr.write(`[${id}] ${stripControl(m)}\n`),
     });
     const report = flagged.length > 0 ? { ...graded, flaggedEdits: flagged } : graded;
     const valid = validateReport(JSON.parse(JSON.stringify(report)));

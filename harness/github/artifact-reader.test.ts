@@ -1,60 +1,70 @@
-import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { zipSync } from "fflate";
+import { describe, expect, it } from "vitest";
 import { SAMPLE_FAILED } from "../report/sample-reports.ts";
-import { readReportArtifact } from "./artifact-reader.ts";
+import { ARTIFACT_LIMITS, readReportArtifact } from "./artifact-reader.ts";
+import { unzipArtifact } from "./artifact-zip.ts";
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "artifact-"));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const enc = (text: string) => new TextEncoder().encode(text);
+const read = (files: Record<string, Uint8Array>) =>
+  readReportArtifact(unzipArtifact(zipSync(files), ARTIFACT_LIMITS));
 
 describe("report artifact from a pull request", () => {
-  it("accepts valid reports", async () => {
-    await writeFile(join(dir, "01-cache-mounts.json"), JSON.stringify(SAMPLE_FAILED));
-    const read = await readReportArtifact(dir);
-    expect(read.rejected).toEqual([]);
-    expect(read.reports.map((r) => r.exercise)).toEqual(["01-cache-mounts"]);
+  it("accepts valid reports and drops the other files", () => {
+    const result = read({
+      "01-cache-mounts.json": enc(JSON.stringify(SAMPLE_FAILED)),
+      "summary.md": enc("# hi"),
+    });
+    expect(result.rejected).toEqual([]);
+    expect(result.reports.map((r) => r.exercise)).toEqual(["01-cache-mounts"]);
   });
 
-  it("refuses a report that fails the schema, and says why", async () => {
-    await writeFile(
-      join(dir, "01-cache-mounts.json"),
-      JSON.stringify({ ...SAMPLE_FAILED, score: "all of it", injected: "<script>" }),
-    );
-    const read = await readReportArtifact(dir);
-    expect(read.reports).toEqual([]);
-    expect(read.rejected[0]?.reason).toMatch(/does not meet the report schema: .*score must be number/);
+  it("refuses a report that fails the schema, and says why", () => {
+    const result = read({
+      "01-cache-mounts.json": enc(
+        JSON.stringify({ ...SAMPLE_FAILED, score: "all of it", injected: "<script>" }),
+      ),
+    });
+    expect(result.reports).toEqual([]);
+    expect(result.rejected[0]?.reason).toMatch(/does not meet the report schema: .*score must be number/);
   });
 
-  it("refuses a file that is too large without reading it", async () => {
-    await writeFile(
-      join(dir, "01-cache-mounts.json"),
-      JSON.stringify({ ...SAMPLE_FAILED, notes: ["x".repeat(2_000_000)] }),
-    );
-    const read = await readReportArtifact(dir);
-    expect(read.rejected[0]?.reason).toMatch(/bytes; the limit is 1000000/);
-  });
-
-  it("refuses links, non-JSON and a report posing as another exercise", async () => {
-    await symlink("/etc/passwd", join(dir, "a.json"));
-    await writeFile(join(dir, "b.json"), "{ not json");
-    await writeFile(join(dir, "02-multi-platform.json"), JSON.stringify(SAMPLE_FAILED));
-    const read = await readReportArtifact(dir);
-    expect(read.reports).toEqual([]);
-    expect(read.rejected.map((r) => r.reason)).toEqual([
+  it("refuses non-JSON, invalid UTF-8 and a report posing as another exercise", () => {
+    const result = read({
+      "b.json": enc("{ not json"),
+      "c.json": new Uint8Array([0x7b, 0xff, 0x7d]),
+      "02-multi-platform.json": enc(JSON.stringify(SAMPLE_FAILED)),
+    });
+    expect(result.reports).toEqual([]);
+    expect(result.rejected.map((r) => r.reason)).toEqual([
       expect.stringContaining("its exercise is 01-cache-mounts"),
-      "not a regular file (links are not followed)",
-      "not valid JSON",
+      "not valid UTF-8 JSON",
+      "not valid UTF-8 JSON",
     ]);
   });
 
-  it("refuses an artifact with too many files", async () => {
-    for (let i = 0; i < 51; i++) await writeFile(join(dir, `x${i}.json`), "{}");
-    expect((await readReportArtifact(dir)).rejected[0]?.reason).toMatch(/51 report files/);
+  it("keeps only top-level JSON files (no paths into folders)", () => {
+    const entries = unzipArtifact(
+      zipSync({ "../evil.json": enc("{}"), "sub/x.json": enc("{}"), "a.json": enc("{}") }),
+      ARTIFACT_LIMITS,
+    );
+    expect(entries.map((e) => e.name)).toEqual(["a.json"]);
+  });
+});
+
+describe("unpacking is bounded by what the zip inflates to", () => {
+  const limits = { maxFileBytes: 1000, maxTotalBytes: 3000, maxFiles: 5 };
+  it("stops a file that inflates past its limit (a zip bomb compresses 1 MB of zeros to 1 kB)", () => {
+    const zip = zipSync({ "a.json": new Uint8Array(1_000_000) });
+    expect(zip.length).toBeLessThan(5000);
+    expect(() => unzipArtifact(zip, limits)).toThrow(/a\.json unpacks to more than 1000 bytes/);
+  });
+  it("stops when the files together pass the total, whatever their names", () => {
+    const files = Object.fromEntries(["a", "b", "c", "d"].map((n) => [`${n}.txt`, new Uint8Array(900)]));
+    expect(() => unzipArtifact(zipSync(files), limits)).toThrow(/unpacks to more than 3000 bytes/);
+  });
+  it("refuses too many files and bytes that are no zip", () => {
+    const files = Object.fromEntries(["a", "b", "c", "d", "e", "f"].map((n) => [`${n}.json`, enc("{}")]));
+    expect(() => unzipArtifact(zipSync(files), limits)).toThrow(/more than 5 files/);
+    expect(unzipArtifact(enc("not a zip at all"), limits)).toEqual([]);
   });
 });

@@ -1,10 +1,13 @@
-import { lstat, readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { validateReport } from "../report/report-schema.ts";
+import type { ArtifactEntry, ZipLimits } from "./artifact-zip.ts";
 
 /** Limits for an artifact that came from a pull request: untrusted data, never executed. */
-export const ARTIFACT_LIMITS = { maxFileBytes: 1_000_000, maxTotalBytes: 10_000_000, maxFiles: 50 } as const;
+export const ARTIFACT_LIMITS: ZipLimits = {
+  maxFileBytes: 1_000_000,
+  maxTotalBytes: 10_000_000,
+  maxFiles: 50,
+};
 
 export interface ArtifactRead {
   readonly reports: readonly GradeReport[];
@@ -12,39 +15,17 @@ export interface ArtifactRead {
   readonly rejected: readonly { readonly file: string; readonly reason: string }[];
 }
 
-/** Reads `<exercise>.json` reports from a downloaded artifact folder, validating each against the schema. */
-export async function readReportArtifact(dir: string, limits = ARTIFACT_LIMITS): Promise<ArtifactRead> {
+/** Reads `<exercise>.json` reports from an unpacked artifact, validating each against the schema. */
+export function readReportArtifact(entries: readonly ArtifactEntry[]): ArtifactRead {
   const reports: GradeReport[] = [];
   const rejected: { file: string; reason: string }[] = [];
-  const names = (await readdir(dir)).filter((n) => n.endsWith(".json")).sort();
-  if (names.length > limits.maxFiles) {
-    return {
-      reports,
-      rejected: [{ file: dir, reason: `${names.length} report files; at most ${limits.maxFiles} are read` }],
-    };
-  }
-  let total = 0;
-  for (const name of names) {
-    const path = join(dir, name);
-    const stat = await lstat(path);
-    if (!stat.isFile()) {
-      rejected.push({ file: name, reason: "not a regular file (links are not followed)" });
-      continue;
-    }
-    if (stat.size > limits.maxFileBytes) {
-      rejected.push({ file: name, reason: `${stat.size} bytes; the limit is ${limits.maxFileBytes}` });
-      continue;
-    }
-    total += stat.size;
-    if (total > limits.maxTotalBytes) {
-      rejected.push({ file: name, reason: `the artifact exceeds ${limits.maxTotalBytes} bytes in all` });
-      break;
-    }
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  for (const { name, bytes } of entries) {
     let value: unknown;
     try {
-      value = JSON.parse(await readFile(path, "utf8"));
+      value = JSON.parse(decoder.decode(bytes));
     } catch {
-      rejected.push({ file: name, reason: "not valid JSON" });
+      rejected.push({ file: name, reason: "not valid UTF-8 JSON" });
       continue;
     }
     const valid = validateReport(value);

@@ -1,6 +1,6 @@
 import type { GradeReport } from "../grading/grade-report.ts";
 import { errorMessage } from "../errors.ts";
-import { batches, checkRunPayload } from "./check-run-payload.ts";
+import { batches, checkRunPayload, notGradedPayload, type CheckRunPayload } from "./check-run-payload.ts";
 import type { GitHubClient } from "./octokit-client.ts";
 
 export interface PostTarget {
@@ -34,7 +34,18 @@ export class CheckPoster {
   }
 
   async post(report: GradeReport): Promise<PostResult> {
-    const payload = checkRunPayload(report, { workspacePrefix: (id) => `exercises/${id}/workspace/` });
+    return this.upsert(
+      report.exercise,
+      checkRunPayload(report, { workspacePrefix: (id) => `exercises/${id}/workspace/` }),
+    );
+  }
+
+  /** A check with no score: why this exercise was not graded, and what to do. */
+  async postNotGraded(exercise: string, title: string, text: string): Promise<PostResult> {
+    return this.upsert(exercise, notGradedPayload(exercise, title, text));
+  }
+
+  private async upsert(exercise: string, payload: CheckRunPayload): Promise<PostResult> {
     const { owner, repo, headSha } = this.target;
     let requests = 0;
     try {
@@ -104,9 +115,9 @@ export class CheckPoster {
         });
         requests++;
       }
-      return { exercise: report.exercise, ok: true, checkRunId: id, action, requests };
+      return { exercise, ok: true, checkRunId: id, action, requests };
     } catch (error) {
-      return { exercise: report.exercise, ok: false, requests, error: errorMessage(error) };
+      return { exercise, ok: false, requests, error: errorMessage(error) };
     }
   }
 }

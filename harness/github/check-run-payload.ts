@@ -1,5 +1,6 @@
 import type { GradeReport } from "../grading/grade-report.ts";
 import { renderExercise, statusLabel } from "../report/markdown-report.ts";
+import { stripControl, truncate, workspacePath } from "../report/safe-text.ts";
 
 /** GitHub's limits: 50 annotations per request, 65535 characters per output field. */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -46,20 +47,23 @@ export function checkRunPayload(
       : report.status === "not-attempted"
         ? "Not attempted"
         : `${report.score}/${report.maxScore} points, ${report.checks.filter((c) => c.status !== "passed").length} check(s) to fix`;
-  const summary = `${statusLabel(report)}: **${report.title}**${report.status === "passed" || report.status === "failed" ? `, ${report.score}/${report.maxScore} points` : ""}.${report.error ? `\n\n${report.error.message}${report.error.hint ? `\n\nNext: ${report.error.hint}` : ""}` : ""}`;
-  const annotations: Annotation[] = report.checks
-    .filter((c) => c.status !== "passed" && c.location)
-    .map((c) => {
-      const line = c.location?.line ?? 1;
-      return {
-        path: `${options.workspacePrefix(report.exercise)}${c.location?.file ?? ""}`,
+  const summary = `${statusLabel(report)}: **${stripControl(report.title).replace(/[\\`*_[\]<]/g, "\\$&")}**${report.status === "passed" || report.status === "failed" ? `, ${report.score}/${report.maxScore} points` : ""}.${report.error ? `\n\n${report.error.message}${report.error.hint ? `\n\nNext: ${report.error.hint}` : ""}` : ""}`;
+  const annotations: Annotation[] = report.checks.flatMap((c) => {
+    // A path that leaves the workspace gets no annotation (its message is in the text anyway).
+    const file = c.status !== "passed" && c.location ? workspacePath(c.location.file) : undefined;
+    if (file === undefined) return [];
+    const line = c.location?.line ?? 1;
+    return [
+      {
+        path: `${options.workspacePrefix(report.exercise)}${file}`,
         start_line: line,
         end_line: Math.max(line, c.location?.endLine ?? line),
         annotation_level: c.status === "error" ? "warning" : "failure",
-        message: truncate(c.message, 64_000),
+        message: truncate(stripControl(c.message), 64_000),
         title: truncate(`${c.id} (${c.points}/${c.maxPoints})`, 255),
-      };
-    });
+      },
+    ];
+  });
   return {
     name: checkName(report.exercise),
     conclusion,
@@ -73,12 +77,23 @@ export function checkRunPayload(
   };
 }
 
+/** A check with no score, for an exercise whose grade cannot be trusted or was not produced. */
+export function notGradedPayload(exercise: string, title: string, text: string): CheckRunPayload {
+  return {
+    name: checkName(exercise),
+    conclusion: "action_required",
+    output: {
+      title: truncate(stripControl(title), 1000),
+      summary: truncate(stripControl(text), MAX_TEXT),
+      text: "",
+    },
+    annotations: [],
+    external_id: exercise,
+  };
+}
+
 export function batches<T>(items: readonly T[], size = ANNOTATIONS_PER_REQUEST): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 20)}\n… (truncated)`;
 }

@@ -32,6 +32,11 @@ export class FakeGitHub {
   private readonly runs = new Map<number, Json>();
   private readonly annotations = new Map<number, Json[]>();
   private readonly failures: Failure[] = [];
+  private readonly workflowRuns = new Map<number, Json>();
+  private readonly workflows = new Map<string, Json>();
+  private readonly pulls: Json[] = [];
+  private readonly pullFiles = new Map<number, Json[]>();
+  private readonly artifacts = new Map<number, { id: number; name: string; zip: Uint8Array }[]>();
   private nextId = 4_000_000_001;
   private server: Server | undefined;
   url = "";
@@ -52,6 +57,81 @@ export class FakeGitHub {
     for (let i = 0; i < times; i++) this.failures.push(failure);
   }
 
+  /** A workflow file of the default branch; returns its id. */
+  addWorkflow(path: string, name: string): number {
+    const workflow = this.api.example("workflow") as Json;
+    const id = this.nextId++;
+    const file = path.split("/").at(-1) ?? path;
+    this.workflows.set(file, { ...workflow, id, name, path });
+    return id;
+  }
+
+  /** A finished workflow run, shaped like GitHub's own example with these fields set. */
+  addWorkflowRun(run: {
+    id: number;
+    workflowId: number;
+    path: string;
+    event: string;
+    headSha: string;
+    headRepo: string;
+    pullRequests?: readonly { number: number; headSha: string }[];
+  }): void {
+    const example = this.api.example("workflow-run") as Json;
+    const headRepository = { ...(example["head_repository"] as Json), full_name: run.headRepo };
+    this.workflowRuns.set(run.id, {
+      ...example,
+      id: run.id,
+      workflow_id: run.workflowId,
+      path: run.path,
+      event: run.event,
+      head_sha: run.headSha,
+      status: "completed",
+      conclusion: "success",
+      head_repository: headRepository,
+      pull_requests: (run.pullRequests ?? []).map((p) => ({
+        id: p.number,
+        number: p.number,
+        url: `${this.url}/repos/course/lesson/pulls/${p.number}`,
+        head: { ref: "main", sha: p.headSha, repo: { id: 1, url: `${this.url}/repos/x/y`, name: "y" } },
+        base: { ref: "main", sha: "f".repeat(40), repo: { id: 1, url: `${this.url}/repos/x/y`, name: "y" } },
+      })),
+    });
+  }
+
+  /** An open pull request from `headRepo`, and the files it changes (renames keep their old name). */
+  addPullRequest(pull: {
+    number: number;
+    headSha: string;
+    headRepo: string;
+    files: readonly (string | { filename: string; previous: string })[];
+  }): void {
+    const example = this.api.example("pull-request") as Json;
+    const head = example["head"] as Json;
+    this.pulls.push({
+      ...example,
+      number: pull.number,
+      state: "open",
+      changed_files: pull.files.length,
+      requested_teams: [],
+      head: { ...head, sha: pull.headSha, repo: { ...(head["repo"] as Json), full_name: pull.headRepo } },
+    });
+    const entry = this.api.example("diff-entry-items") as Json[];
+    this.pullFiles.set(
+      pull.number,
+      pull.files.map((f) =>
+        typeof f === "string"
+          ? { ...entry[0], filename: f, status: "modified" }
+          : { ...entry[0], filename: f.filename, previous_filename: f.previous, status: "renamed" },
+      ),
+    );
+  }
+
+  /** An artifact of a run, served as GitHub does: a 302 to a download URL. */
+  addArtifact(runId: number, name: string, zip: Uint8Array): void {
+    const id = this.nextId++;
+    this.artifacts.set(runId, [...(this.artifacts.get(runId) ?? []), { id, name, zip }]);
+  }
+
   checkRuns(): Json[] {
     return [...this.runs.values()];
   }
@@ -69,6 +149,14 @@ export class FakeGitHub {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       this.violations.push(`${method} ${url.pathname}: the body is not JSON`);
+    }
+    const blob = /^\/_blobs\/(\d+)$/.exec(url.pathname);
+    if (blob) {
+      // The storage GitHub redirects artifact downloads to: not part of the REST API.
+      const found = [...this.artifacts.values()].flat().find((a) => a.id === Number(blob[1]));
+      res.writeHead(found ? 200 : 404, { "content-type": "application/zip" });
+      res.end(found ? Buffer.from(found.zip) : "");
+      return;
     }
     const operation = this.api.match(method, url.pathname);
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
@@ -119,6 +207,8 @@ export class FakeGitHub {
     }
 
     const [, , owner, repo] = url.pathname.split("/");
+    const notFound = (): void =>
+      reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
     let status = 200;
     let payload: unknown;
     const input = (body ?? {}) as Json;
@@ -190,13 +280,77 @@ export class FakeGitHub {
         payload = { total_count: runs.length, check_runs: runs };
         break;
       }
-      default:
-        reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+      case "actions/get-workflow-run": {
+        const run = this.workflowRuns.get(Number(url.pathname.split("/").at(-1)));
+        if (!run) return notFound();
+        payload = run;
+        break;
+      }
+      case "actions/get-workflow": {
+        const workflow = this.workflows.get(url.pathname.split("/").at(-1) ?? "");
+        if (!workflow) return notFound();
+        payload = workflow;
+        break;
+      }
+      case "pulls/list": {
+        const simple = this.pulls.map((p) => simplePull(p));
+        payload = this.page(url, res, simple);
+        break;
+      }
+      case "pulls/get": {
+        const pull = this.pulls.find((p) => p["number"] === Number(url.pathname.split("/").at(-1)));
+        if (!pull) return notFound();
+        payload = pull;
+        break;
+      }
+      case "pulls/list-files": {
+        payload = this.page(url, res, this.pullFiles.get(Number(url.pathname.split("/").at(-2))) ?? []);
+        break;
+      }
+      case "actions/list-workflow-run-artifacts": {
+        const name = url.searchParams.get("name");
+        const example = (this.api.example("artifact-paginated") as { artifacts: Json[] }).artifacts[0] ?? {};
+        const list = (this.artifacts.get(Number(url.pathname.split("/").at(-2))) ?? [])
+          .filter((a) => name === null || a.name === name)
+          .map((a) => ({ ...example, id: a.id, name: a.name, size_in_bytes: a.zip.length, expired: false }));
+        payload = { total_count: list.length, artifacts: list };
+        break;
+      }
+      case "actions/download-artifact": {
+        const id = Number(url.pathname.split("/").at(-2));
+        if (![...this.artifacts.values()].flat().some((a) => a.id === id)) return notFound();
+        for (const v of this.api.validateResponse(operation, 302, undefined))
+          this.violations.push(`response ${method} ${url.pathname}: ${v}`);
+        this.requests.push({
+          method,
+          path: url.pathname,
+          operationId: operation.operationId,
+          body,
+          status: 302,
+        });
+        res.writeHead(302, { location: `${this.url}/_blobs/${id}` });
+        res.end();
         return;
+      }
+      default:
+        return notFound();
     }
     for (const v of this.api.validateResponse(operation, status, payload))
       this.violations.push(`response ${method} ${url.pathname}: ${v}`);
     reply(status, payload);
+  }
+
+  /** One page of `all`, with GitHub's Link header when there are more. */
+  private page(url: URL, res: ServerResponse, all: readonly Json[]): Json[] {
+    const perPage = Number(url.searchParams.get("per_page") ?? 30);
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const last = Math.ceil(all.length / perPage);
+    if (page < last) {
+      const next = new URL(url.href);
+      next.searchParams.set("page", String(page + 1));
+      res.setHeader("link", `<${this.url}${next.pathname}${next.search}>; rel="next"`);
+    }
+    return all.slice((page - 1) * perPage, page * perPage);
   }
 
   private addAnnotations(id: number, input: Json): void {
@@ -246,6 +400,49 @@ export class FakeGitHub {
       pull_requests: [],
     };
   }
+}
+
+/** A pull request as the list endpoint returns it: the fields of pull-request-simple only. */
+function simplePull(pull: Json): Json {
+  const keys = [
+    "url",
+    "id",
+    "node_id",
+    "html_url",
+    "diff_url",
+    "patch_url",
+    "issue_url",
+    "commits_url",
+    "review_comments_url",
+    "review_comment_url",
+    "comments_url",
+    "statuses_url",
+    "number",
+    "state",
+    "locked",
+    "title",
+    "user",
+    "body",
+    "labels",
+    "milestone",
+    "active_lock_reason",
+    "created_at",
+    "updated_at",
+    "closed_at",
+    "merged_at",
+    "merge_commit_sha",
+    "assignee",
+    "assignees",
+    "requested_reviewers",
+    "requested_teams",
+    "head",
+    "base",
+    "_links",
+    "author_association",
+    "auto_merge",
+    "draft",
+  ];
+  return Object.fromEntries(keys.filter((k) => k in pull).map((k) => [k, pull[k]]));
 }
 
 /** GitHub's own limits on annotations, enforced as it does (422). */

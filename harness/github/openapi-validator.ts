@@ -21,10 +21,12 @@ export class GitHubOpenApi {
   private readonly ajv: Ajv;
   private readonly operations: Operation[] = [];
   private readonly cache = new Map<string, ValidateFunction>();
+  private readonly spec: Json;
 
   constructor() {
     const require = createRequire(import.meta.url);
     const spec = require("@octokit/openapi/generated/api.github.com.json") as Json;
+    this.spec = spec;
     this.ajv = new Ajv({ strict: false, validateSchema: false, allErrors: true });
     addFormats.default(this.ajv);
     this.ajv.addSchema(spec, ROOT);
@@ -71,6 +73,13 @@ export class GitHubOpenApi {
       "schema"
     ] as Json | undefined;
     return schema ? this.run(`${operation.operationId} ${status}`, schema, body) : [];
+  }
+
+  /** A copy of one of the description's own examples (e.g. "workflow-run"), for realistic fakes. */
+  example(name: string): unknown {
+    const examples = (this.spec["components"] as Json)["examples"] as Json;
+    const value = (examples[name] as Json | undefined)?.["value"];
+    return value === undefined ? undefined : structuredClone(value);
   }
 
   /** Validates against a named component schema, e.g. "basic-error". */

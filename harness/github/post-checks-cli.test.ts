@@ -1,37 +1,47 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exec } from "../exec/exec.ts";
 import { REPO_ROOT } from "../grading/exercise.ts";
-import { SAMPLE_FAILED } from "../report/sample-reports.ts";
 import { FakeGitHub } from "./fake-github.ts";
+import { genuineReports, reportsZip } from "./testing/graded-reports.ts";
 
-// The command the post-checks workflow runs, end to end against the OpenAPI-checked fake.
+// The command post-checks.yml runs, end to end against the OpenAPI-checked fake, attacked the
+// ways a learner could: forged reports, a renamed workflow, edits outside the workspaces.
+const HEAD = "0123456789abcdef0123456789abcdef01234567";
+const FORK = "learner/lesson";
+const RUN = 7001;
 let github: FakeGitHub;
-let dir: string;
+let gradeWorkflow: number;
 beforeEach(async () => {
   github = await new FakeGitHub().start();
-  dir = await mkdtemp(join(tmpdir(), "post-"));
+  gradeWorkflow = github.addWorkflow(".github/workflows/grade.yml", "grade");
 });
 afterEach(async () => {
   await github.stop();
-  await rm(dir, { recursive: true, force: true });
   expect(github.violations).toEqual([]);
 });
+
+/** A fork's pull request (GitHub gives no pull_requests on its runs) and its grading run. */
+function forkPullRequest(
+  files: Parameters<FakeGitHub["addPullRequest"]>[0]["files"],
+  run: Partial<Parameters<FakeGitHub["addWorkflowRun"]>[0]> = {},
+): void {
+  github.addPullRequest({ number: 12, headSha: HEAD, headRepo: FORK, files });
+  github.addWorkflowRun({
+    id: RUN,
+    workflowId: gradeWorkflow,
+    path: ".github/workflows/grade.yml",
+    event: "pull_request",
+    headSha: HEAD,
+    headRepo: FORK,
+    ...run,
+  });
+}
 
 const post = () =>
   exec(
     process.execPath,
-    [
-      join(REPO_ROOT, "bin/post-checks.js"),
-      "--reports",
-      dir,
-      "--repo",
-      "course/lesson",
-      "--sha",
-      "0123456789abcdef0123456789abcdef01234567",
-    ],
+    [join(REPO_ROOT, "bin/post-checks.js"), "--repo", "course/lesson", "--run-id", String(RUN)],
     {
       reject: false,
       timeoutMs: 60_000,
@@ -44,28 +54,170 @@ const post = () =>
     },
   );
 
-describe("post-checks command", () => {
-  it("posts valid reports and refuses the rest, saying so in the log", async () => {
-    await writeFile(join(dir, "01-cache-mounts.json"), JSON.stringify(SAMPLE_FAILED));
-    await writeFile(
-      join(dir, "02-multi-platform.json"),
-      JSON.stringify({ ...SAMPLE_FAILED, exercise: "02-multi-platform", status: "maybe" }),
-    );
+const runsByName = () =>
+  Object.fromEntries(
+    github
+      .checkRuns()
+      .map((r) => [
+        String(r["name"]),
+        { conclusion: r["conclusion"], title: (r["output"] as { title: string }).title },
+      ]),
+  );
+
+describe("post-checks: trusted scores only", { timeout: 60_000 }, () => {
+  it("posts the genuine grades of a fork's pull request, found by its head", async () => {
+    forkPullRequest(["exercises/01-cache-mounts/workspace/Dockerfile"]);
+    const reports = await genuineReports(new Set(["dockerfile.manifests-first"]));
+    github.addArtifact(RUN, "grade-reports", reportsZip(reports));
     const result = await post();
-    expect(result.exitCode).toBe(1);
-    expect(result.stdout).toMatch(/01-cache-mounts: check run \d+ created/);
-    expect(result.stdout).toContain(
-      "::error title=Report refused::02-multi-platform.json: does not meet the report schema",
-    );
-    expect(github.checkRuns().map((r) => r["name"])).toEqual(["grade: 01-cache-mounts"]);
+    expect(result.stdout + result.stderr).not.toMatch(/::error/);
+    expect(result.exitCode).toBe(0);
+    const runs = runsByName();
+    expect(runs["grade: 01-cache-mounts"]).toEqual({
+      conclusion: "failure",
+      title: "23/25 points, 1 check(s) to fix",
+    });
+    expect(runs["grade: 02-multi-platform"]?.conclusion).toBe("success");
+    expect(github.checkRuns().every((r) => r["head_sha"] === HEAD)).toBe(true);
   });
 
-  it("reports a hard failure to post, and points at the artifact", async () => {
-    await writeFile(join(dir, "01-cache-mounts.json"), JSON.stringify(SAMPLE_FAILED));
-    github.failNext({ status: 422, operation: "checks/create" });
+  it("posts no score when a hand-written full-marks report does not add up", async () => {
+    forkPullRequest(["exercises/01-cache-mounts/workspace/Dockerfile"]);
+    const [first, ...rest] = await genuineReports(new Set(["dockerfile.manifests-first"]));
+    if (!first) throw new Error("no exercise");
+    const forged = { ...first, status: "passed" as const, score: first.maxScore };
+    const invented = {
+      ...forged,
+      checks: [{ ...forged.checks[0], id: "bonus.points", maxPoints: 99, points: 99 }],
+    };
+    github.addArtifact(RUN, "grade-reports", reportsZip([forged, ...rest]));
+    let result = await post();
+    expect(result.exitCode).toBe(1);
+    expect(runsByName()["grade: 01-cache-mounts"]).toEqual({
+      conclusion: "action_required",
+      title: "Not graded: the report does not match this exercise's grader",
+    });
+    expect(JSON.stringify(github.checkRuns())).toMatch(/the score 25 is not the sum of its checks \(23\)/);
+
+    github.addArtifact(RUN + 1, "grade-reports", reportsZip([invented as typeof first, ...rest]));
+    github.addWorkflowRun({
+      id: RUN + 1,
+      workflowId: gradeWorkflow,
+      path: ".github/workflows/grade.yml",
+      event: "pull_request",
+      headSha: HEAD,
+      headRepo: FORK,
+    });
+    result = await exec(
+      process.execPath,
+      [join(REPO_ROOT, "bin/post-checks.js"), "--repo", "course/lesson", "--run-id", String(RUN + 1)],
+      {
+        reject: false,
+        timeoutMs: 60_000,
+        env: {
+          PATH: process.env["PATH"] ?? "",
+          HOME: "/root",
+          GITHUB_TOKEN: "ghs_x",
+          GITHUB_API_URL: github.url,
+        },
+      },
+    );
+    expect(result.exitCode).toBe(1);
+    expect(JSON.stringify(github.checkRuns())).toMatch(
+      /check bonus\.points is not one of this exercise's checks/,
+    );
+  });
+
+  it("posts no score when the pull request edits the grading workflow, and says what to revert", async () => {
+    forkPullRequest([
+      "exercises/01-cache-mounts/workspace/Dockerfile",
+      ".github/workflows/grade.yml",
+      { filename: "exercises/01-cache-mounts/workspace/ok.txt", previous: "graders/cache-mounts/checks.ts" },
+    ]);
+    github.addArtifact(RUN, "grade-reports", reportsZip(await genuineReports()));
     const result = await post();
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain("::error title=Check not posted::01-cache-mounts");
-    expect(result.stdout).toContain("The grade is in the reports artifact.");
+    const runs = github.checkRuns();
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    for (const r of runs) {
+      expect(r["conclusion"]).toBe("action_required");
+      const summary = String((r["output"] as { summary: string }).summary);
+      expect(summary).toContain("`.github/workflows/grade.yml`");
+      expect(summary).toContain("`graders/cache-mounts/checks.ts`");
+    }
+  });
+
+  it("refuses a run of another workflow that is also named grade", async () => {
+    const impostor = github.addWorkflow(".github/workflows/grade-fast.yml", "grade");
+    forkPullRequest(["exercises/01-cache-mounts/workspace/Dockerfile"], {
+      workflowId: impostor,
+      path: ".github/workflows/grade-fast.yml",
+    });
+    github.addArtifact(RUN, "grade-reports", reportsZip(await genuineReports()));
+    const result = await post();
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      "::error title=Grade not trusted::run 7001 came from .github/workflows/grade-fast.yml",
+    );
+    expect(github.checkRuns()).toEqual([]);
+  });
+
+  it("refuses a run whose head is no open pull request's (e.g. a push from another fork)", async () => {
+    github.addPullRequest({ number: 12, headSha: HEAD, headRepo: "someone/else", files: [] });
+    github.addWorkflowRun({
+      id: RUN,
+      workflowId: gradeWorkflow,
+      path: ".github/workflows/grade.yml",
+      event: "pull_request",
+      headSha: HEAD,
+      headRepo: FORK,
+    });
+    const result = await post();
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("no open pull request from learner/lesson");
+    expect(github.checkRuns()).toEqual([]);
+  });
+
+  it("gives every exercise a check even when its report is missing, refused or a zip bomb", async () => {
+    forkPullRequest(["exercises/01-cache-mounts/workspace/Dockerfile"]);
+    const [first, second] = await genuineReports();
+    if (!first || !second) throw new Error("no exercise");
+    github.addArtifact(
+      RUN,
+      "grade-reports",
+      reportsZip([first], { [`${second.exercise}.json`]: new TextEncoder().encode('{"status":"passed"}') }),
+    );
+    let result = await post();
+    expect(result.exitCode).toBe(1);
+    const runs = runsByName();
+    expect(runs[`grade: ${first.exercise}`]?.conclusion).toBe("success");
+    expect(runs[`grade: ${second.exercise}`]?.title).toBe("Not graded: no valid report for this exercise");
+    expect(Object.keys(runs)).toHaveLength(3);
+
+    github.addArtifact(RUN + 1, "grade-reports", reportsZip([], { "bomb.json": new Uint8Array(30_000_000) }));
+    github.addWorkflowRun({
+      id: RUN + 1,
+      workflowId: gradeWorkflow,
+      path: ".github/workflows/grade.yml",
+      event: "pull_request",
+      headSha: HEAD,
+      headRepo: FORK,
+    });
+    result = await exec(
+      process.execPath,
+      [join(REPO_ROOT, "bin/post-checks.js"), "--repo", "course/lesson", "--run-id", String(RUN + 1)],
+      {
+        reject: false,
+        timeoutMs: 60_000,
+        env: {
+          PATH: process.env["PATH"] ?? "",
+          HOME: "/root",
+          GITHUB_TOKEN: "ghs_x",
+          GITHUB_API_URL: github.url,
+        },
+      },
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/unpacks to more than 1000000 bytes/);
   });
 });

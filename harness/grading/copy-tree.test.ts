@@ -56,9 +56,9 @@ describe("copyTree (a submission is data)", () => {
   });
 
   it("bounds the number of entries and the depth", async () => {
-    await expect(copyTree(src, dst, { limits: { maxBytes: 1e9, maxEntries: 2, maxDepth: 8 } })).rejects.toThrow(
-      /more than 2 files/,
-    );
+    await expect(
+      copyTree(src, dst, { limits: { maxBytes: 1e9, maxEntries: 2, maxDepth: 8 } }),
+    ).rejects.toThrow(/more than 2 files/);
     let deep = src;
     for (let i = 0; i < 5; i++) deep = join(deep, `d${i}`);
     await mkdir(deep, { recursive: true });

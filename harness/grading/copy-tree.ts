@@ -44,9 +44,12 @@ export async function copyTree(source: string, dest: string, options: CopyOption
       if (skip.has(entry.name)) continue;
       state.entries += 1;
       if (state.entries > limits.maxEntries)
-        throw new InvalidSubmissionError(`the submission holds more than ${limits.maxEntries} files and folders`, {
-          hint: "Remove build output and dependencies (node_modules, dist) from the submission",
-        });
+        throw new InvalidSubmissionError(
+          `the submission holds more than ${limits.maxEntries} files and folders`,
+          {
+            hint: "Remove build output and dependencies (node_modules, dist) from the submission",
+          },
+        );
       const src = join(from, entry.name);
       const dst = join(to, entry.name);
       const stat = await lstat(src);
@@ -102,10 +105,13 @@ export async function writeFileNoFollow(path: string, content: string, mode = 0o
 }
 
 function refused(file: string, kind: string, cause?: unknown): InvalidSubmissionError {
-  return new InvalidSubmissionError(`${file} is ${kind}; a submission may hold only regular files and folders`, {
-    hint: `Replace ${file} with a regular file (a copy of what it points to), or remove it`,
-    ...(cause === undefined ? {} : { cause }),
-  });
+  return new InvalidSubmissionError(
+    `${file} is ${kind}; a submission may hold only regular files and folders`,
+    {
+      hint: `Replace ${file} with a regular file (a copy of what it points to), or remove it`,
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
 }
 
 function kindOf(stat: { isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {

@@ -6,6 +6,7 @@ import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
 import { startRunRegistry, type RunRegistry } from "../engine/run-registry.ts";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
 import { errorMessage, GraderError } from "../errors.ts";
+import { boundReport } from "../report/bound-report.ts";
 import { loadExercise, type Exercise } from "./exercise.ts";
 import { REPORT_SCHEMA_VERSION, summarise, type GradeReport, type Measurement } from "./grade-report.ts";
 import type { GradingContext } from "./grader.ts";
@@ -26,6 +27,11 @@ export interface GradeOptions {
  * become a report with status "error", never a thrown exception or a silent zero.
  */
 export async function gradeExercise(id: string, options: GradeOptions = {}): Promise<GradeReport> {
+  // Learner text (logs, names) can be any length and hold any character: bound it to the schema.
+  return boundReport(await gradeUnbounded(id, options));
+}
+
+async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeReport> {
   const startedAt = new Date();
   const started = performance.now();
   const progress = options.progress ?? ((): void => undefined);
@@ -153,6 +159,6 @@ function errorReport(
 export async function writeReport(report: GradeReport, outDir: string): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, `${report.exercise}.json`);
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify(boundReport(report), null, 2)}\n`);
   return file;
 }

@@ -1,4 +1,5 @@
 import type { GradeReport } from "../grading/grade-report.ts";
+import { fenceFor, stripControl } from "./safe-text.ts";
 import { formatMeasurement } from "./terminal-report.ts";
 
 /** Markdown for the Actions job summary, a pull-request comment and a check run's text. */
@@ -45,16 +46,21 @@ export function renderExercise(r: GradeReport): string {
       lines.push(`| ${mark} | \`${c.id}\` | ${c.points}/${c.maxPoints} | ${escape(c.message)}${where} |`);
     }
     const details = r.checks.filter((c) => c.details && c.details.length > 0 && c.status !== "passed");
-    for (const c of details)
+    for (const c of details) {
+      // Build logs are the learner's text: a fence longer than any backtick run in them, so
+      // they cannot close it and have their own Markdown rendered.
+      const body = (c.details ?? []).flatMap((d) => stripControl(d).split("\n"));
+      const fence = fenceFor(body);
       lines.push(
         "",
         `<details><summary><code>${c.id}</code> details</summary>`,
         "",
-        "```",
-        ...(c.details ?? []),
-        "```",
+        fence,
+        ...body,
+        fence,
         "</details>",
       );
+    }
   }
   const m = Object.entries(r.measurements);
   if (m.length > 0)
@@ -78,7 +84,10 @@ export function renderExercise(r: GradeReport): string {
   return lines.join("\n");
 }
 
-/** Table cells must not break the table; everything else is rendered as text. */
+/** Table cells must not break the table, and learner text stays text: no HTML, no code spans. */
 function escape(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ").replace(/</g, "&lt;");
+  return stripControl(text)
+    .replace(/\r?\n/g, " ")
+    .replace(/[\\`*_[\]|]/g, "\\$&")
+    .replace(/</g, "&lt;");
 }

@@ -44,14 +44,19 @@ describe("project workflows", () => {
     expect(text).toContain("actions/upload-artifact@");
   });
 
-  it("posting has checks: write, runs only trusted code, and limits the artifact", () => {
+  it("posting has checks: write, runs only trusted code, and verifies the run through the API", () => {
     const text = readFileSync(`${dir}/post-checks.yml`, "utf8");
     const wf = load("post-checks.yml");
     expect(wf["on"]).toEqual({ workflow_run: { workflows: ["grade"], types: ["completed"] } });
-    expect(wf["permissions"]).toMatchObject({ checks: "write" });
-    expect(text).not.toMatch(/head_branch|head\.sha|pull_request\.head/);
-    expect(text).toMatch(/size_in_bytes/);
-    expect(text).toContain("bin/post-checks.js");
+    expect(wf["permissions"]).toEqual({
+      checks: "write",
+      actions: "read",
+      "pull-requests": "read",
+      contents: "read",
+    });
+    // Nothing of the pull request reaches this job but the run id: no head ref, no artifact action.
+    expect(text).not.toMatch(/head_branch|head_sha|head\.sha|pull_request\.head|download-artifact/);
+    expect(text).toContain('bin/post-checks.js --repo "$GITHUB_REPOSITORY" --run-id "$RUN_ID"');
   });
 
   it("no other workflow can write", () => {
