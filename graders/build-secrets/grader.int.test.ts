@@ -16,7 +16,11 @@ await describeGraderFixtures("03-build-secrets", {
     expect(Number(report.measurements["registry.authenticatedDownloads"])).toBeGreaterThan(0);
   },
   fixture: (_fixture, report) => {
-    for (const check of report.checks.filter((c) => c.id.startsWith("leak.") && c.status === "failed")) {
+    // A leak that was found names where; a build the grader refused measured nothing.
+    const found = report.checks.filter(
+      (c) => c.id.startsWith("leak.") && c.status === "failed" && !c.message.startsWith("Not measured"),
+    );
+    for (const check of found) {
       expect(check.details?.length, `${check.id} names where`).toBeGreaterThan(0);
     }
   },
