@@ -4,8 +4,8 @@ import { exec } from "../exec/exec.ts";
 import { lastLines } from "../exec/exec-error.ts";
 import { errorMessage, GraderError } from "../errors.ts";
 import type { Buildx } from "./buildx.ts";
-import { parseRawJson, splitJsonStream, toSolveStatuses, type SolveStatus } from "./rawjson.ts";
-import { foldSteps, failingStep, type BuildStep } from "./build-step.ts";
+import { RawJsonStream } from "./rawjson-stream.ts";
+import { failingStep, type BuildStep, type StepFolder } from "./build-step.ts";
 import { parseBuildMetadata, type BuildMetadata } from "./build-metadata.ts";
 import { stripSyntaxDirective } from "./syntax-directive.ts";
 
@@ -111,27 +111,26 @@ export class BuildCommand {
     args.push(`--provenance=${request.provenance ?? "false"}`);
     args.push(request.context);
 
-    const progress = request.onStep ? progressReporter(request.onStep) : undefined;
+    // Parsed as it streams: only step states and each step's log tail are kept.
+    const stream = new RawJsonStream(request.onStep ? { onEvents: stepReporter(request.onStep) } : {});
     const started = performance.now();
-    let stderr = "";
     let timedOut = false;
     let execMessage: string | undefined;
     try {
       const result = await this.buildx.buildx(args, {
         timeoutMs: request.timeoutMs,
         reject: false,
-        ...(progress ? { onStderr: progress } : {}),
+        onStderr: (chunk) => stream.push(chunk),
         ...(request.secretEnv ? { extraEnv: request.secretEnv } : {}),
       });
-      stderr = result.stderr;
       timedOut = result.timedOut;
-      if (result.exitCode !== 0) execMessage = lastLines(parseRawJson(stderr).trailer || result.stderr, 3);
+      if (result.exitCode !== 0)
+        execMessage = lastLines(stream.text() || `exit code ${String(result.exitCode)}`, 3);
     } catch (error) {
       execMessage = errorMessage(error);
     }
     const durationMs = performance.now() - started;
-    const parsed = parseRawJson(stderr);
-    const steps = foldSteps(parsed);
+    const steps = stream.steps();
     const metadata = parseBuildMetadata(await readFile(metadataFile, "utf8").catch(() => ""));
     const ok = execMessage === undefined && !timedOut;
     let failure: BuildFailure | undefined;
@@ -142,7 +141,7 @@ export class BuildCommand {
           ? `the build did not finish within ${Math.round(request.timeoutMs / 1000)}s and was stopped`
           : (failed?.error ?? execMessage ?? "the build failed"),
         step: failed?.name,
-        logTail: lastLines(failed?.log ?? parsed.trailer, 15),
+        logTail: lastLines(failed?.log ?? stream.text(), 15),
         timedOut,
         infrastructure: !timedOut && isInfrastructureFailure(failed, steps),
       };
@@ -195,18 +194,11 @@ function frontendPullable(buildx: Buildx, image: string): Promise<boolean> {
   return known;
 }
 
-/** Turns the rawjson stream into step events as it arrives. */
-function progressReporter(onStep: NonNullable<BuildRequest["onStep"]>): (chunk: string) => void {
-  let buffer = "";
-  const events: SolveStatus[] = [];
+/** Reports each step's state changes as the stream folds them. */
+function stepReporter(onStep: NonNullable<BuildRequest["onStep"]>): (folder: StepFolder) => void {
   const seen = new Map<string, string>();
-  return (chunk) => {
-    buffer += chunk;
-    const { values, rest } = splitJsonStream(buffer);
-    buffer = rest;
-    if (values.length === 0) return;
-    events.push(...toSolveStatuses(values));
-    for (const step of foldSteps({ events, trailer: "" })) {
+  return (folder) => {
+    for (const step of folder.steps()) {
       const state = step.error
         ? "error"
         : step.cached

@@ -1,4 +1,4 @@
-import type { RawJsonParse } from "./rawjson.ts";
+import type { RawJsonParse, SolveStatus } from "./rawjson.ts";
 import { parseVertexName } from "./vertex-name.ts";
 
 /** One vertex of a build, folded from all the SolveStatus events that mention it. */
@@ -18,7 +18,7 @@ export interface BuildStep {
   readonly completed: Date | undefined;
   readonly durationMs: number | undefined;
   readonly error: string | undefined;
-  /** Output of the step's process (stdout and stderr interleaved), decoded. */
+  /** Output of the step's process (stdout and stderr interleaved), decoded: its last STEP_LOG_TAIL characters. */
   readonly log: string;
 }
 
@@ -28,60 +28,86 @@ interface Acc {
   started: string | undefined;
   completed: string | undefined;
   error: string | undefined;
-  log: string[];
+  log: string;
 }
 
-/** Folds a rawjson stream into steps, in the order BuildKit first reported them. */
-export function foldSteps(parse: RawJsonParse): BuildStep[] {
-  const byDigest = new Map<string, Acc>();
-  for (const event of parse.events) {
-    for (const v of event.vertexes) {
-      let acc = byDigest.get(v.digest);
-      if (!acc) {
-        acc = {
-          name: v.name ?? v.digest,
-          cached: false,
-          started: undefined,
-          completed: undefined,
-          error: undefined,
-          log: [],
-        };
-        byDigest.set(v.digest, acc);
+/** Per step, the last this many characters of output are kept: a step can print gigabytes. */
+export const STEP_LOG_TAIL = 64 * 1024;
+
+/**
+ * Folds SolveStatus events into steps as they arrive, in the order BuildKit first reported
+ * them, keeping only the tail of each step's output so memory stays flat whatever the build prints.
+ */
+export class StepFolder {
+  private readonly byDigest = new Map<string, Acc>();
+  private readonly logTail: number;
+
+  constructor(logTail = STEP_LOG_TAIL) {
+    this.logTail = logTail;
+  }
+
+  add(events: readonly SolveStatus[]): void {
+    for (const event of events) {
+      for (const v of event.vertexes) {
+        let acc = this.byDigest.get(v.digest);
+        if (!acc) {
+          acc = {
+            name: v.name ?? v.digest,
+            cached: false,
+            started: undefined,
+            completed: undefined,
+            error: undefined,
+            log: "",
+          };
+          this.byDigest.set(v.digest, acc);
+        }
+        if (v.name) acc.name = v.name;
+        if (v.cached === true) acc.cached = true;
+        // A vertex can be reported started again (e.g. retried); keep the first start, last end.
+        if (v.started && !acc.started) acc.started = v.started;
+        if (v.completed) acc.completed = v.completed;
+        if (v.error) acc.error = v.error.slice(0, this.logTail);
       }
-      if (v.name) acc.name = v.name;
-      if (v.cached === true) acc.cached = true;
-      // A vertex can be reported started again (e.g. retried); keep the first start, last end.
-      if (v.started && !acc.started) acc.started = v.started;
-      if (v.completed) acc.completed = v.completed;
-      if (v.error) acc.error = v.error;
-    }
-    for (const l of event.logs) {
-      const acc = byDigest.get(l.vertex);
-      if (acc) acc.log.push(Buffer.from(l.data, "base64").toString("utf8"));
+      for (const l of event.logs) {
+        const acc = this.byDigest.get(l.vertex);
+        if (!acc) continue;
+        acc.log += Buffer.from(l.data, "base64").toString("utf8");
+        if (acc.log.length > this.logTail) acc.log = acc.log.slice(-this.logTail);
+      }
     }
   }
-  return [...byDigest.entries()].map(([digest, acc]) => {
-    const parsed = parseVertexName(acc.name);
-    const started = acc.started ? new Date(acc.started) : undefined;
-    const completed = acc.completed ? new Date(acc.completed) : undefined;
-    return {
-      digest,
-      name: acc.name,
-      stage: parsed.stage,
-      platform: parsed.platform,
-      executionPlatform: parsed.executionPlatform,
-      index: parsed.index,
-      instruction: parsed.instruction,
-      text: parsed.text,
-      internal: parsed.internal,
-      cached: acc.cached,
-      started,
-      completed,
-      durationMs: started && completed ? completed.getTime() - started.getTime() : undefined,
-      error: acc.error,
-      log: acc.log.join(""),
-    };
-  });
+
+  steps(): BuildStep[] {
+    return [...this.byDigest.entries()].map(([digest, acc]) => {
+      const parsed = parseVertexName(acc.name);
+      const started = acc.started ? new Date(acc.started) : undefined;
+      const completed = acc.completed ? new Date(acc.completed) : undefined;
+      return {
+        digest,
+        name: acc.name,
+        stage: parsed.stage,
+        platform: parsed.platform,
+        executionPlatform: parsed.executionPlatform,
+        index: parsed.index,
+        instruction: parsed.instruction,
+        text: parsed.text,
+        internal: parsed.internal,
+        cached: acc.cached,
+        started,
+        completed,
+        durationMs: started && completed ? completed.getTime() - started.getTime() : undefined,
+        error: acc.error,
+        log: acc.log,
+      };
+    });
+  }
+}
+
+/** Folds a whole rawjson parse into steps (captured output; a live build streams into a StepFolder). */
+export function foldSteps(parse: RawJsonParse): BuildStep[] {
+  const folder = new StepFolder();
+  folder.add(parse.events);
+  return folder.steps();
 }
 
 /** Dockerfile steps only (not BuildKit's internal loading, exporting and pushing). */

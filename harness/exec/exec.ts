@@ -9,7 +9,10 @@ export interface ExecOptions {
   readonly input?: string;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
-  /** Called with each chunk of stderr as it arrives (progress streams). */
+  /**
+   * Called with each chunk of stderr as it arrives (progress streams). stderr is then not
+   * buffered: the result's `stderr` is empty, and the caller keeps what it needs.
+   */
   readonly onStderr?: (chunk: string) => void;
   /** Return a failed call as a result instead of throwing. */
   readonly reject?: boolean;
@@ -41,6 +44,9 @@ export async function exec(
     ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     ...(options.signal !== undefined ? { cancelSignal: options.signal } : {}),
     env: options.env ?? baseEnv(),
+    // A build can print gigabytes: streamed stderr is the caller's to keep (a tail), not ours.
+    buffer: { stdout: true, stderr: options.onStderr === undefined },
+    maxBuffer: { stdout: 64 * 1024 * 1024, stderr: 16 * 1024 * 1024 },
     extendEnv: false,
     reject: false,
     stripFinalNewline: false,
