@@ -1,3 +1,4 @@
+import { buildNetwork } from "../../harness/grading/exercise.ts";
 import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
 import { assertNotInfrastructure, BuildCommand } from "../../harness/buildx/build-command.ts";
 import type { DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
@@ -79,7 +80,7 @@ export async function gradeBehaviour(
     tags: [tag],
     cacheTo: [`type=registry,ref=${cacheRef},mode=max`],
     provenance: "mode=max",
-    network: ctx.exercise.network,
+    network: buildNetwork(ctx.exercise.network),
     timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
   });
   assertNotInfrastructure(result);

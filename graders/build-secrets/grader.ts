@@ -32,7 +32,10 @@ export const buildSecretsGrader: Grader = {
     }
     const model = parseDockerfile(dockerfile);
     // A fresh registry per run: its token is the canary, valid for this run only.
-    const registry = await startPrivateNpmRegistry([join(ctx.exercise.dir, "course-greeting-1.0.0.tgz")]);
+    const registry = await startPrivateNpmRegistry(
+      [join(ctx.exercise.dir, "course-greeting-1.0.0.tgz")],
+      engine.environment,
+    );
     try {
       await writeFileNoFollow(join(dir, ".npmrc"), npmrcFor(registry), 0o600);
       // The only variables a secret may come from: the grader's, never the host's.

@@ -1,3 +1,4 @@
+import { buildNetwork } from "../../harness/grading/exercise.ts";
 import { randomBytes } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
 import { writeFileNoFollow } from "../../harness/grading/copy-tree.ts";
@@ -57,7 +58,7 @@ export async function gradeBehaviour(
   const tag = `${engine.registry.host}/submission:graded`;
   const base: Omit<BuildRequest, "label" | "output"> = {
     context: dir,
-    network: ctx.exercise.network,
+    network: buildNetwork(ctx.exercise.network),
     platforms: ctx.exercise.platforms,
     timeoutMs,
   };

@@ -1,3 +1,4 @@
+import { buildNetwork } from "../../harness/grading/exercise.ts";
 import {
   assertNotInfrastructure,
   BuildCommand,
@@ -44,7 +45,7 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard): Prom
     platforms: required,
     output: "push",
     tags: [tag],
-    network: ctx.exercise.network,
+    network: buildNetwork(ctx.exercise.network),
     provenance: "mode=min",
     timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
   });
@@ -153,7 +154,7 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard): Prom
   await card.run(CHECKS.health.id, async () => {
     const service = ctx.exercise.service;
     if (!service) throw new Error("the exercise declares no service to probe");
-    const probe = new ServiceProbe(engine.environment.dockerHost);
+    const probe = new ServiceProbe(engine.environment.dockerHost, engine.environment.probeHost);
     const results = [];
     for (const platform of required) {
       const image = images.get(platform);

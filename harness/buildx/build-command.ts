@@ -52,6 +52,8 @@ export interface BuildFailure {
    * grading infrastructure, not of the submission.
    */
   readonly infrastructure: boolean;
+  /** The run's limits the build reached (memory, processes, disk), in words. */
+  readonly limits: readonly string[];
 }
 
 export interface BuildResult {
@@ -104,6 +106,18 @@ export class BuildCommand {
         [`id=${s.id}`, ...(s.src ? [`src=${s.src}`] : []), ...(s.env ? [`env=${s.env}`] : [])].join(","),
       );
     for (const [k, v] of Object.entries(request.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
+    // The run's only way out: package managers (npm, curl, pip...) use the proxy variables, and
+    // BuildKit hands them to every RUN step without writing them into the image's history.
+    const proxy = this.buildx.environment.egressProxy;
+    if (request.network === "host" && proxy) {
+      const direct = this.buildx.environment.serviceHost;
+      for (const [k, v] of Object.entries({
+        HTTPS_PROXY: proxy,
+        HTTP_PROXY: proxy,
+        NO_PROXY: `${direct},localhost,127.0.0.1`,
+      }))
+        args.push("--build-arg", `${k}=${v}`, "--build-arg", `${k.toLowerCase()}=${v}`);
+    }
     for (const [k, v] of Object.entries(request.labels ?? {})) args.push("--label", `${k}=${v}`);
     for (const c of request.cacheFrom ?? []) args.push("--cache-from", c);
     for (const c of request.cacheTo ?? []) args.push("--cache-to", c);
@@ -136,14 +150,20 @@ export class BuildCommand {
     let failure: BuildFailure | undefined;
     if (!ok) {
       const failed = failingStep(steps);
+      const limits = await this.buildx.environment.limits?.breaches(
+        `${failed?.error ?? ""}\n${failed?.log ?? ""}\n${stream.text()}`,
+      );
+      const reached =
+        limits && limits.length > 0 ? `the build reached the run's limit of ${limits.join(" and ")}: ` : "";
       failure = {
         message: timedOut
           ? `the build did not finish within ${Math.round(request.timeoutMs / 1000)}s and was stopped`
-          : (failed?.error ?? execMessage ?? "the build failed"),
+          : `${reached}${failed?.error ?? execMessage ?? "the build failed"}`,
         step: failed?.name,
         logTail: lastLines(failed?.log ?? stream.text(), 15),
         timedOut,
-        infrastructure: !timedOut && isInfrastructureFailure(failed, steps),
+        infrastructure: !timedOut && reached === "" && isInfrastructureFailure(failed, steps),
+        limits: limits ?? [],
       };
     }
     return { label: request.label, ok, durationMs, steps, metadata, failure, frontendNote: note };

@@ -1,3 +1,6 @@
+import type { RunLimits } from "../sandbox/run-limits.ts";
+import type { RunRegistry } from "./run-registry.ts";
+
 /** The drivers a grading run can build on. */
 export type DriverKind = "private-engine" | "docker-container" | "remote";
 
@@ -18,6 +21,18 @@ export interface BuildEnvironment {
   readonly loadsImages: boolean;
   /** Scratch space for this run; removed with it. */
   readonly workDir: string;
+  /** The run's own registry, where its builds push and its caches go. */
+  readonly registry: RunRegistry;
+  /** Where the run's own services (its registry, a private npm registry) listen for its builds. */
+  readonly serviceHost: string;
+  /** Lets the run's builds reach a service at serviceHost:port (no-op without a network of the run's own). */
+  exposePort(port: number): Promise<void>;
+  /** Where the grader reaches a container of this run that uses host networking. */
+  readonly probeHost: string;
+  /** The proxy RUN steps reach the package registry through, when the run has a network of its own. */
+  readonly egressProxy: string | undefined;
+  /** Kernel-enforced limits of the run (memory, processes, disk), when applied. */
+  readonly limits: RunLimits | undefined;
   /** How long setting it up took, for the report. */
   readonly setupMs: number;
   /** Removes builder, engine, caches and scratch space. Safe to call twice. */

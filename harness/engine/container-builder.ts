@@ -6,6 +6,7 @@ import { exec, baseEnv } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
 import type { BuildEnvironment, DriverKind } from "./build-environment.ts";
 import { registerDisposer } from "./cleanup-registry.ts";
+import { startRunRegistry } from "./run-registry.ts";
 
 export interface BuildxBuilderOptions {
   /** Docker endpoint that hosts the builder container (docker-container driver). */
@@ -27,6 +28,7 @@ export async function createBuildxBuilder(
 ): Promise<BuildEnvironment> {
   const started = performance.now();
   const name = `grader-${randomBytes(4).toString("hex")}`;
+  const registry = await startRunRegistry();
   const dir = await mkdtemp(join(tmpdir(), "bkg-bx-"));
   const env = baseEnv(
     options.dockerHost
@@ -37,6 +39,7 @@ export async function createBuildxBuilder(
   const toml = [
     ...(options.mirror ? [`[registry."docker.io"]`, `  mirrors = ["${new URL(options.mirror).host}"]`] : []),
     ...[
+      registry.host,
       ...(options.insecureRegistries ?? []),
       ...(options.mirror ? [new URL(options.mirror).host] : []),
     ].flatMap((h) => [`[registry."${h}"]`, "  http = true", "  insecure = true"]),
@@ -74,6 +77,7 @@ export async function createBuildxBuilder(
   const dispose = registerDisposer(`buildx builder ${name}`, async () => {
     await exec("docker", ["buildx", "rm", "--force", name], { env, reject: false, timeoutMs: 60_000 });
     await rm(dir, { recursive: true, force: true });
+    await registry.dispose();
   });
   const created = await exec("docker", args, { env, reject: false, timeoutMs: 180_000 });
   if (created.exitCode !== 0) {
@@ -97,6 +101,14 @@ export async function createBuildxBuilder(
     dockerHost: options.dockerHost ?? process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock",
     loadsImages: driver === "docker-container",
     workDir: dir,
+    registry,
+    // The builder shares the host's network here: on a laptop or a CI runner that is what
+    // the docker-container driver offers (SECURITY.md says what that leaves open).
+    serviceHost: "127.0.0.1",
+    exposePort: () => Promise.resolve(),
+    probeHost: "127.0.0.1",
+    egressProxy: undefined,
+    limits: undefined,
     setupMs: performance.now() - started,
     dispose,
   };

@@ -13,3 +13,24 @@ export async function findLeftoverProcesses(marker: string): Promise<string[]> {
   }
   return processes;
 }
+
+/**
+ * What a run's sandbox may leave in the system if its cleanup failed: its network namespace,
+ * host-side link, iptables chain, cgroups and mounts (by the run's name, e.g. bkg-n12).
+ */
+export async function findSandboxLeftovers(name: string, workDir: string): Promise<string[]> {
+  const block = name.replace(/^bkg-n/, "");
+  const found: string[] = [];
+  const list = (dir: string): Promise<string[]> => readdir(dir).catch(() => []);
+  if ((await list("/run/netns")).includes(name)) found.push(`network namespace ${name}`);
+  if ((await list("/sys/class/net")).includes(`bkgh${block}`)) found.push(`link bkgh${block}`);
+  for (const controller of await list("/sys/fs/cgroup"))
+    if ((await list(`/sys/fs/cgroup/${controller}`)).includes(name))
+      found.push(`cgroup ${controller}/${name}`);
+  const mounts = await readFile("/proc/self/mountinfo", "utf8").catch(() => "");
+  for (const line of mounts.split("\n")) {
+    const point = line.split(" ")[4];
+    if (point?.startsWith(workDir)) found.push(`mount ${point}`);
+  }
+  return found;
+}

@@ -4,6 +4,7 @@ import type { BuildEnvironment, DriverKind } from "./build-environment.ts";
 import { createBuildxBuilder } from "./container-builder.ts";
 import { findExecutable } from "./host-tools.ts";
 import { startPrivateEngine } from "./private-engine.ts";
+import { limitsFromEnv } from "../sandbox/run-limits.ts";
 import { answers } from "../util/wait-until.ts";
 
 export type DriverChoice = DriverKind | "auto";
@@ -12,6 +13,8 @@ export interface EnvironmentRequest {
   readonly driver?: DriverChoice;
   readonly insecureRegistries?: readonly string[];
   readonly mirror?: string | undefined;
+  /** Hosts RUN steps may reach over HTTPS (an exercise's package registry). */
+  readonly egressHosts?: readonly string[];
 }
 
 /**
@@ -50,6 +53,8 @@ export async function openEnvironment(request: EnvironmentRequest = {}): Promise
     return startPrivateEngine({
       mirror: request.mirror,
       insecureRegistries: request.insecureRegistries ?? [],
+      egressHosts: request.egressHosts ?? [],
+      limits: limitsFromEnv(process.env),
     });
   }
   const ping = await exec("docker", ["version", "--format", "{{.Server.Version}}"], {

@@ -6,21 +6,31 @@ import { spawnDaemon, isAlive, killPid, type Daemon } from "../exec/daemon.ts";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
 import type { BuildEnvironment } from "./build-environment.ts";
 import { registerDisposer } from "./cleanup-registry.ts";
+import { startRunRegistry, type RunRegistry } from "./run-registry.ts";
 import { findBuildxPlugin, findExecutable, searchPath } from "./host-tools.ts";
+import { startEgressProxy } from "../sandbox/egress-proxy.ts";
+import { startReadOnlyProxy, type ReadOnlyProxy } from "../sandbox/mirror-proxy.ts";
+import { applyRunLimits, DEFAULT_LIMITS, type LimitSettings, type RunLimits } from "../sandbox/run-limits.ts";
+import { createRunNetwork, type RunNetwork } from "../sandbox/run-network.ts";
 
 export interface PrivateEngineOptions {
-  /** Docker Hub mirror (the seeded loopback registry), if any. */
+  /** Docker Hub mirror (the seeded loopback registry), if any: the run sees it read-only. */
   readonly mirror?: string | undefined;
-  /** Registries reached over plain HTTP (the run's own registry). */
+  /** Registries reached over plain HTTP besides the run's own. */
   readonly insecureRegistries?: readonly string[];
+  /** Hosts RUN steps may reach over HTTPS (the package registry); none by default. */
+  readonly egressHosts?: readonly string[];
+  readonly limits?: LimitSettings;
   readonly startTimeoutMs?: number;
 }
 
 /**
  * A dockerd of its own for one grading run: own data-root, exec-root, socket, containerd and
- * BuildKit, so no cache, cache mount or image is shared with any other run. Where no builder
- * image can be pulled this is how runs are isolated. It has no bridge: RUN steps get
- * `--network none`, or `--network host` when an exercise needs a package registry.
+ * BuildKit, so no cache, cache mount or image is shared with any other run. It runs in the
+ * run's own network namespace (see run-network.ts), with its builds and containers under the
+ * run's cgroup and its data on a file system of fixed size (run-limits.ts). It has no bridge:
+ * RUN steps get `--network none`, or `--network host` (the run's namespace, whose only way out
+ * is the package proxy) when an exercise needs a package registry.
  */
 export async function startPrivateEngine(options: PrivateEngineOptions = {}): Promise<BuildEnvironment> {
   const started = performance.now();
@@ -30,47 +40,88 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
   const buildx = findBuildxPlugin();
   if (!buildx) throw new EngineUnavailableError("the docker buildx plugin was not found");
 
+  const nsenter = findExecutable("nsenter");
+  if (!nsenter) throw new EngineUnavailableError("nsenter (util-linux) was not found");
+
   // Short path: the socket's path must stay under the 108-byte limit.
   const dir = await mkdtemp(join(tmpdir(), "bkg-"));
   const config = join(dir, "config");
-  await mkdir(join(config, "cli-plugins"), { recursive: true });
-  await symlink(buildx, join(config, "cli-plugins/docker-buildx"));
   const socket = join(dir, "docker.sock");
-  const daemonJson = {
-    features: { "containerd-snapshotter": true },
-    "data-root": join(dir, "data"),
-    "exec-root": join(dir, "exec"),
-    pidfile: join(dir, "docker.pid"),
-    hosts: [`unix://${socket}`],
-    bridge: "none",
-    iptables: false,
-    ip6tables: false,
-    "ip-forward": false,
-    "ip-masq": false,
-    "registry-mirrors": options.mirror ? [options.mirror] : [],
-    "insecure-registries": [
-      ...(options.mirror ? [new URL(options.mirror).host] : []),
-      ...(options.insecureRegistries ?? []),
-    ],
-  };
-  await writeFile(join(dir, "daemon.json"), JSON.stringify(daemonJson, null, 2));
-
   const env = baseEnv({
     DOCKER_HOST: `unix://${socket}`,
     DOCKER_CONFIG: config,
     BUILDX_NO_DEFAULT_ATTESTATIONS: "1",
   });
   let daemon: Daemon | undefined;
-  const dispose = registerDisposer(`private engine ${dir}`, async () => {
-    const containerdPid = await readPid(join(dir, "exec/containerd/containerd.pid"));
-    await daemon?.stop();
-    // dockerd stops its managed containerd on a clean exit; after a SIGKILL it may not have.
-    if (containerdPid !== undefined && isAlive(containerdPid)) killPid(containerdPid);
-    await unmountUnder(dir);
+  let network: RunNetwork | undefined;
+  let limits: RunLimits | undefined;
+  let registry: RunRegistry | undefined;
+  const proxies: ReadOnlyProxy[] = [];
+  // Registered first, so on a signal it runs last: the engine goes before its network.
+  const disposeSandbox = registerDisposer(`sandbox ${dir}`, async () => {
+    await registry?.dispose();
+    for (const p of proxies) await p.close();
+    await limits?.dispose();
+    await network?.dispose();
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   });
+  // Until the engine starts, undoing the setup is the sandbox's disposal alone.
+  let dispose = disposeSandbox;
+  let egressProxy: string | undefined;
   try {
-    daemon = spawnDaemon(dockerd, ["--config-file", join(dir, "daemon.json")], {
+    await mkdir(join(config, "cli-plugins"), { recursive: true });
+    await symlink(buildx, join(config, "cli-plugins/docker-buildx"));
+    network = await createRunNetwork();
+    const net = network;
+    limits = await applyRunLimits(net.name, dir, options.limits ?? DEFAULT_LIMITS);
+    let mirror: string | undefined;
+    if (options.mirror) {
+      const proxy = await startReadOnlyProxy(net.hostAddress, options.mirror);
+      proxies.push(proxy);
+      await net.openPort(proxy.port);
+      mirror = `http://${proxy.address}`;
+    }
+    if (options.egressHosts && options.egressHosts.length > 0) {
+      const proxy = await startEgressProxy(net.hostAddress, options.egressHosts);
+      proxies.push(proxy);
+      await net.openPort(proxy.port);
+      egressProxy = `http://${proxy.address}`;
+    }
+    registry = await startRunRegistry({
+      serviceHost: net.hostAddress,
+      exposePort: (port) => net.openPort(port),
+    });
+    const daemonJson = {
+      features: { "containerd-snapshotter": true },
+      "data-root": limits.dataRoot,
+      "exec-root": join(dir, "exec"),
+      pidfile: join(dir, "docker.pid"),
+      hosts: [`unix://${socket}`],
+      bridge: "none",
+      iptables: false,
+      ip6tables: false,
+      "ip-forward": false,
+      "ip-masq": false,
+      "cgroup-parent": limits.cgroupParent,
+      "registry-mirrors": mirror ? [mirror] : [],
+      "insecure-registries": [
+        registry.host,
+        ...(mirror ? [new URL(mirror).host] : []),
+        ...(options.insecureRegistries ?? []),
+      ],
+    };
+    await writeFile(join(dir, "daemon.json"), JSON.stringify(daemonJson, null, 2));
+    // Registered after the network, limits and registry, so that on a signal (newest first)
+    // dockerd stops before the namespace, cgroups and file system it uses are taken away.
+    dispose = registerDisposer(`private engine ${dir}`, async () => {
+      const containerdPid = await readPid(join(dir, "exec/containerd/containerd.pid"));
+      await daemon?.stop();
+      // dockerd stops its managed containerd on a clean exit; after a SIGKILL it may not have.
+      if (containerdPid !== undefined && isAlive(containerdPid)) killPid(containerdPid);
+      await unmountUnder(dir);
+      await disposeSandbox();
+    });
+    daemon = spawnDaemon(nsenter, [`--net=${net.path}`, dockerd, "--config-file", join(dir, "daemon.json")], {
       env: { PATH: searchPath(), HOME: dir },
       logFile: join(dir, "dockerd.log"),
     });
@@ -79,6 +130,8 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     await dispose();
     throw error;
   }
+  const net = network;
+  const runRegistry = registry;
   return {
     id: dir.slice(-6),
     driver: "private-engine",
@@ -87,6 +140,12 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     dockerHost: `unix://${socket}`,
     loadsImages: true,
     workDir: dir,
+    registry: runRegistry,
+    serviceHost: net.hostAddress,
+    exposePort: (port) => net.openPort(port),
+    probeHost: net.runAddress,
+    egressProxy,
+    limits,
     setupMs: performance.now() - started,
     dispose,
   };

@@ -8,22 +8,29 @@ import { findExecutable } from "./host-tools.ts";
 import { freePort } from "../util/free-port.ts";
 import { answers, waitUntil } from "../util/wait-until.ts";
 
-/** A private OCI registry on loopback that lives only for one grading run. */
+/** A private OCI registry that lives only for one grading run, where its builds reach it. */
 export interface RunRegistry {
-  /** host:port, e.g. 127.0.0.1:41234 */
+  /** host:port, e.g. 10.213.3.1:41234 */
   readonly host: string;
   dispose(): Promise<void>;
 }
 
-export async function startRunRegistry(): Promise<RunRegistry> {
+/** Where a run's service listens: the host's end of the run's network, or loopback. */
+export interface ServicePlace {
+  readonly serviceHost: string;
+  exposePort(port: number): Promise<void>;
+}
+const LOOPBACK: ServicePlace = { serviceHost: "127.0.0.1", exposePort: () => Promise.resolve() };
+
+export async function startRunRegistry(place: ServicePlace = LOOPBACK): Promise<RunRegistry> {
   const binary = findExecutable("docker-registry") ?? findExecutable("registry");
   if (!binary)
     throw new EngineUnavailableError(
       "no registry server (docker-registry) was found for the run's private registry",
     );
   const dir = await mkdtemp(join(tmpdir(), "bkg-reg-"));
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
+  const port = await freePort(place.serviceHost);
+  const host = `${place.serviceHost}:${port}`;
   await writeFile(
     join(dir, "config.yml"),
     [
@@ -49,6 +56,7 @@ export async function startRunRegistry(): Promise<RunRegistry> {
       gaveUp: () => daemon.hasExited(),
     })
   ) {
+    await place.exposePort(port);
     return { host, dispose };
   }
   await dispose();

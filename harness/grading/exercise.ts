@@ -13,8 +13,11 @@ export interface Exercise {
   readonly learnerFiles: readonly string[];
   /** sha256 of each learner file as handed out: unchanged files mean "not attempted". */
   readonly handout: Readonly<Record<string, string>>;
-  /** RUN steps' network: "host" only when the exercise installs from a package registry. */
-  readonly network: "none" | "host";
+  /**
+   * What RUN steps reach: nothing, or ("npm") the npm registry over HTTPS through the run's
+   * proxy (and the run's own services).
+   */
+  readonly network: ExerciseNetwork;
   readonly platforms: readonly string[];
   readonly buildTimeoutSeconds: number;
   /** For exercises whose image is a service: how to ask it whether it is healthy. */
@@ -22,6 +25,28 @@ export interface Exercise {
   /** Absolute paths. */
   readonly dir: string;
   readonly workspace: string;
+}
+
+export type ExerciseNetwork = "none" | "npm";
+
+/** The npm registry RUN steps may reach when an exercise's network is "npm" (GRADER_NPM_REGISTRY). */
+export function npmRegistryHosts(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  const url = env["GRADER_NPM_REGISTRY"] ?? "https://registry.npmjs.org/";
+  try {
+    return [new URL(url).hostname];
+  } catch {
+    throw new GraderError("INVALID_SUBMISSION", `GRADER_NPM_REGISTRY=${url} is not a URL`);
+  }
+}
+
+/** The hosts an exercise's builds may reach. */
+export function egressHosts(network: ExerciseNetwork): string[] {
+  return network === "npm" ? npmRegistryHosts() : [];
+}
+
+/** The `--network` a build of this exercise runs with (host is the run's own namespace). */
+export function buildNetwork(network: ExerciseNetwork): "none" | "host" {
+  return network === "npm" ? "host" : "none";
 }
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -63,11 +88,20 @@ export async function loadExercise(id: string, root = EXERCISES_DIR): Promise<Ex
     grader: raw.grader,
     learnerFiles: raw.learnerFiles,
     handout: raw.handout ?? {},
-    network: raw.network === "host" ? "host" : "none",
+    network: parseNetwork(id, raw.network),
     platforms: raw.platforms ?? ["linux/amd64"],
     buildTimeoutSeconds: raw.buildTimeoutSeconds ?? 300,
     service: raw.service,
     dir,
     workspace: join(dir, "workspace"),
   };
+}
+
+function parseNetwork(id: string, value: unknown): ExerciseNetwork {
+  if (value === undefined || value === "none") return "none";
+  if (value === "npm") return "npm";
+  throw new GraderError(
+    "INVALID_SUBMISSION",
+    `exercises/${id}/exercise.json: network ${JSON.stringify(value)} is not "none" or "npm"`,
+  );
 }

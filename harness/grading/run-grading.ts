@@ -3,11 +3,10 @@ import { join } from "node:path";
 import { GRADERS } from "../../graders/index.ts";
 import { Buildx } from "../buildx/buildx.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
-import { startRunRegistry, type RunRegistry } from "../engine/run-registry.ts";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
 import { errorMessage, GraderError } from "../errors.ts";
 import { boundReport } from "../report/bound-report.ts";
-import { loadExercise, type Exercise } from "./exercise.ts";
+import { egressHosts, loadExercise, type Exercise } from "./exercise.ts";
 import { REPORT_SCHEMA_VERSION, summarise, type GradeReport, type Measurement } from "./grade-report.ts";
 import type { GradingContext } from "./grader.ts";
 import { Scorecard } from "./scorecard.ts";
@@ -62,7 +61,6 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
   if (submission.missing.length > 0)
     notes.push(`Taken from the handout because the submission lacks them: ${submission.missing.join(", ")}.`);
   let environment: BuildEnvironment | undefined;
-  let registry: RunRegistry | undefined;
   try {
     if (!submission.attempted && !options.force) {
       return {
@@ -80,13 +78,12 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
     if (grader.needsEngine) {
       try {
         progress("starting an isolated builder for this run...");
-        registry = await startRunRegistry();
         environment = await openEnvironment({
-          insecureRegistries: [registry.host],
           mirror: await detectMirror(),
+          egressHosts: egressHosts(exercise.network),
         });
         progress(`builder ready (${environment.driver}, ${(environment.setupMs / 1000).toFixed(1)}s)`);
-        engine = { environment, buildx: new Buildx(environment), registry };
+        engine = { environment, buildx: new Buildx(environment), registry: environment.registry };
       } catch (error) {
         return errorReport(exercise, error, startedAt, started, submission.source);
       }
@@ -113,7 +110,6 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
     };
   } finally {
     await environment?.dispose().catch((e: unknown) => progress(`cleanup failed: ${errorMessage(e)}`));
-    await registry?.dispose().catch((e: unknown) => progress(`cleanup failed: ${errorMessage(e)}`));
     await submission.dispose();
   }
 }

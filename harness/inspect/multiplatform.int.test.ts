@@ -6,7 +6,7 @@ import { BuildCommand } from "../buildx/build-command.ts";
 import { Buildx } from "../buildx/buildx.ts";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
 import { openEnvironment } from "../engine/open-environment.ts";
-import { startRunRegistry, type RunRegistry } from "../engine/run-registry.ts";
+import type { RunRegistry } from "../engine/run-registry.ts";
 import { MIRROR, writeContext } from "../engine/testdata/engine-fixtures.ts";
 import { readElfHeader } from "./elf.ts";
 import { ImageReference } from "./image-reference.ts";
@@ -23,8 +23,8 @@ describe("multi-platform build read back", () => {
   let context: string;
   let layout: string;
   beforeAll(async () => {
-    registry = await startRunRegistry();
-    env = await openEnvironment({ mirror: MIRROR, insecureRegistries: [registry.host] });
+    env = await openEnvironment({ mirror: MIRROR });
+    registry = env.registry;
     context = await writeContext(
       'FROM busybox\nRUN mkdir /opt && cp /bin/busybox /opt/busybox && /opt/busybox uname -m > /arch\nENTRYPOINT ["/opt/busybox"]\n',
     );
@@ -32,7 +32,6 @@ describe("multi-platform build read back", () => {
   });
   afterAll(async () => {
     await env.dispose();
-    await registry.dispose();
     await rm(context, { recursive: true, force: true });
     await rm(layout, { recursive: true, force: true });
   });

@@ -7,6 +7,7 @@ import { spawnDaemon } from "../exec/daemon.ts";
 import { exec, baseEnv } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
 import { registerDisposer } from "../engine/cleanup-registry.ts";
+import type { ServicePlace } from "../engine/run-registry.ts";
 import { freePort } from "../util/free-port.ts";
 import { answers, waitUntil } from "../util/wait-until.ts";
 
@@ -27,10 +28,13 @@ export interface PrivateNpmRegistry {
 
 const require = createRequire(import.meta.url);
 
-export async function startPrivateNpmRegistry(packages: readonly string[]): Promise<PrivateNpmRegistry> {
+export async function startPrivateNpmRegistry(
+  packages: readonly string[],
+  place: ServicePlace = { serviceHost: "127.0.0.1", exposePort: () => Promise.resolve() },
+): Promise<PrivateNpmRegistry> {
   const dir = await mkdtemp(join(tmpdir(), "bkg-npm-"));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}/`;
+  const port = await freePort(place.serviceHost);
+  const url = `http://${place.serviceHost}:${port}/`;
   const logFile = join(dir, "access.log");
   await mkdir(join(dir, "storage"));
   await writeFile(join(dir, "htpasswd"), "");
@@ -45,7 +49,7 @@ export async function startPrivateNpmRegistry(packages: readonly string[]): Prom
       "packages:",
       "  '@course/*': { access: $authenticated, publish: $authenticated }",
       "  '**': { access: $authenticated, publish: $authenticated }",
-      `listen: 127.0.0.1:${port}`,
+      `listen: ${place.serviceHost}:${port}`,
       `log: { type: file, path: ${logFile}, format: json, level: http }`,
       "web: { enable: false }",
       "",
@@ -85,6 +89,7 @@ export async function startPrivateNpmRegistry(packages: readonly string[]): Prom
         `could not create the registry user (HTTP ${response.status})`,
       );
     const token = body.token;
+    await place.exposePort(port);
     const npmrc = join(dir, "publish.npmrc");
     await writeFile(npmrc, `registry=${url}\n${url.replace(/^http:/, "")}:_authToken=${token}\n`);
     for (const tarball of packages) {

@@ -29,8 +29,12 @@ export interface ProbeRequest {
 export class ServiceProbe {
   private readonly docker: Docker;
 
-  constructor(dockerHost: string) {
+  private readonly probeHost: string;
+
+  /** `probeHost`: where containers with host networking are reached (the run's namespace). */
+  constructor(dockerHost: string, probeHost = "127.0.0.1") {
     this.docker = new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, "") });
+    this.probeHost = probeHost;
   }
 
   async pull(image: string, platform: string): Promise<void> {
@@ -63,7 +67,7 @@ export class ServiceProbe {
           break;
         }
         try {
-          const response = await fetch(`http://127.0.0.1:${port}${request.path}`, {
+          const response = await fetch(`http://${this.probeHost}:${port}${request.path}`, {
             signal: AbortSignal.timeout(2000),
           });
           detail = `HTTP ${response.status}: ${(await response.text()).trim().slice(0, 200)}`;

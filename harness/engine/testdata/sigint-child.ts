@@ -5,14 +5,15 @@ import { Buildx } from "../../buildx/buildx.ts";
 import { rm } from "node:fs/promises";
 import { openEnvironment } from "../open-environment.ts";
 import { registerCleanup } from "../cleanup-registry.ts";
-import { startRunRegistry } from "../run-registry.ts";
 import { MIRROR, writeContext } from "./engine-fixtures.ts";
 
-const registry = await startRunRegistry();
-const env = await openEnvironment({ mirror: MIRROR, insecureRegistries: [registry.host] });
+const env = await openEnvironment({ mirror: MIRROR });
+const registry = env.registry;
 const context = await writeContext("FROM busybox\nRUN sleep 300\n");
 registerCleanup(`context ${context}`, () => rm(context, { recursive: true, force: true }));
-process.stdout.write(`${JSON.stringify({ workDir: env.workDir, registry: registry.host })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ workDir: env.workDir, registry: registry.host, sandbox: env.limits?.cgroupParent.slice(1) })}\n`,
+);
 await new BuildCommand(new Buildx(env)).run({
   label: "long",
   context,

@@ -1,0 +1,162 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, readdir, rmdir, statfs, writeFile, open } from "node:fs/promises";
+import { join } from "node:path";
+import { exec } from "../exec/exec.ts";
+import { GraderError } from "../errors.ts";
+import { registerDisposer } from "../engine/cleanup-registry.ts";
+
+/** What one grading run may use. Each can be set with a GRADER_LIMIT_* variable. */
+export interface LimitSettings {
+  readonly memoryBytes: number;
+  readonly pids: number;
+  readonly diskBytes: number;
+}
+
+const GIB = 1024 ** 3;
+export const DEFAULT_LIMITS: LimitSettings = { memoryBytes: 4 * GIB, pids: 4096, diskBytes: 20 * GIB };
+
+/** Reads GRADER_LIMIT_MEMORY_MIB, GRADER_LIMIT_PIDS and GRADER_LIMIT_DISK_GIB (pure). */
+export function limitsFromEnv(env: Readonly<Record<string, string | undefined>>): LimitSettings {
+  const number = (name: string, fallback: number, min: number): number => {
+    const text = env[name];
+    if (text === undefined || text === "") return fallback;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < min)
+      throw new GraderError("INVALID_SUBMISSION", `${name}=${text} is not a number of at least ${min}`, {
+        hint: `Unset ${name} to use the default, or give a whole number`,
+      });
+    return value;
+  };
+  return {
+    memoryBytes: number("GRADER_LIMIT_MEMORY_MIB", DEFAULT_LIMITS.memoryBytes / 1024 ** 2, 64) * 1024 ** 2,
+    pids: number("GRADER_LIMIT_PIDS", DEFAULT_LIMITS.pids, 64),
+    diskBytes: number("GRADER_LIMIT_DISK_GIB", DEFAULT_LIMITS.diskBytes / GIB, 1) * GIB,
+  };
+}
+
+/**
+ * Limits of one run, enforced by the kernel: a cgroup (v1 memory and pids controllers) that
+ * the run's engine puts every build step and container under (dockerd's cgroup-parent), and
+ * an ext4 file system of fixed size, mounted from a sparse file, as the engine's data root.
+ */
+export interface RunLimits {
+  readonly settings: LimitSettings;
+  /** For dockerd's `cgroup-parent`. */
+  readonly cgroupParent: string;
+  /** The engine's data root: a file system of `diskBytes`. */
+  readonly dataRoot: string;
+  /**
+   * Limits reached since the last call, in words for the learner ("memory (4 GiB)"). `output` is
+   * the failed step's text: a full disk is freed again by the time the build has failed.
+   */
+  breaches(output?: string): Promise<string[]>;
+  /** Peak use so far, for the report's figures. */
+  usage(): Promise<{ memoryPeakBytes: number; pidsPeak: number; diskUsedBytes: number }>;
+  dispose(): Promise<void>;
+}
+
+const CGROUP_ROOT = "/sys/fs/cgroup";
+
+export function cgroupV1Available(): boolean {
+  return (
+    existsSync(join(CGROUP_ROOT, "memory/memory.limit_in_bytes")) && existsSync(join(CGROUP_ROOT, "pids"))
+  );
+}
+
+export async function applyRunLimits(
+  name: string,
+  workDir: string,
+  settings: LimitSettings,
+): Promise<RunLimits> {
+  if (!cgroupV1Available())
+    throw new GraderError(
+      "ENGINE_START_FAILED",
+      "per-run limits need the cgroup v1 memory and pids controllers",
+      {
+        hint: "Grade on a host with cgroup v1 (as the project's machines), or use GRADER_DRIVER=docker-container",
+      },
+    );
+  const memory = join(CGROUP_ROOT, "memory", name);
+  const pids = join(CGROUP_ROOT, "pids", name);
+  const image = join(workDir, "disk.img");
+  const dataRoot = join(workDir, "data");
+  let mounted = false;
+  const dispose = registerDisposer(`limits ${name}`, async () => {
+    if (mounted) await exec("umount", ["-l", dataRoot], { reject: false, timeoutMs: 30_000 });
+    // dockerd makes the cgroup in every hierarchy; remove them all, innermost first.
+    for (const controller of await readdir(CGROUP_ROOT).catch(() => []))
+      await removeTree(join(CGROUP_ROOT, controller, name));
+  });
+  try {
+    await mkdir(memory);
+    await mkdir(pids);
+    await writeFile(join(memory, "memory.limit_in_bytes"), String(settings.memoryBytes));
+    // No swap either: the limit is on memory and swap together where the kernel accounts swap.
+    await writeFile(join(memory, "memory.memsw.limit_in_bytes"), String(settings.memoryBytes)).catch(
+      () => undefined,
+    );
+    await writeFile(join(pids, "pids.max"), String(settings.pids));
+    const handle = await open(image, "w");
+    await handle.truncate(settings.diskBytes);
+    await handle.close();
+    await exec("mkfs.ext4", ["-q", "-F", "-m", "0", "-E", "lazy_itable_init=1,lazy_journal_init=1", image], {
+      timeoutMs: 60_000,
+    });
+    await mkdir(dataRoot);
+    await exec("mount", ["-o", "loop", image, dataRoot], { timeoutMs: 30_000 });
+    mounted = true;
+  } catch (error) {
+    await dispose();
+    throw new GraderError("ENGINE_START_FAILED", `could not set the run's limits: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  const seen = { failcnt: 0, pidsMax: 0 };
+  const read = async (file: string): Promise<string> => readFile(file, "utf8").catch(() => "");
+  const pidsMaxEvents = async (): Promise<number> =>
+    Number(/max (\d+)/.exec(await read(join(pids, "pids.events")))?.[1] ?? 0);
+  return {
+    settings,
+    cgroupParent: `/${name}`,
+    dataRoot,
+    async breaches(output = "") {
+      const found: string[] = [];
+      const failcnt = Number(await read(join(memory, "memory.failcnt"))) || 0;
+      const maxUsage = Number(await read(join(memory, "memory.max_usage_in_bytes"))) || 0;
+      // failcnt counts reclaim at the limit too; the limit was reached when usage peaked at it.
+      if (failcnt > seen.failcnt && maxUsage >= settings.memoryBytes * 0.98)
+        found.push(`memory (${formatBytes(settings.memoryBytes)})`);
+      seen.failcnt = failcnt;
+      const pidsMax = await pidsMaxEvents();
+      if (pidsMax > seen.pidsMax) found.push(`processes (${settings.pids})`);
+      seen.pidsMax = pidsMax;
+      const fs = await statfs(dataRoot).catch(() => undefined);
+      const nearlyFull =
+        fs !== undefined && fs.bavail * fs.bsize < Math.min(64 * 1024 ** 2, settings.diskBytes * 0.01);
+      if (nearlyFull || /no space left on device/i.test(output))
+        found.push(`disk (${formatBytes(settings.diskBytes)})`);
+      return found;
+    },
+    async usage() {
+      const fs = await statfs(dataRoot).catch(() => undefined);
+      return {
+        memoryPeakBytes: Number(await read(join(memory, "memory.max_usage_in_bytes"))) || 0,
+        pidsPeak: Number(await read(join(pids, "pids.peak"))) || 0,
+        diskUsedBytes: fs ? (fs.blocks - fs.bfree) * fs.bsize : 0,
+      };
+    },
+    dispose,
+  };
+}
+
+async function removeTree(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+  if (!entries) return;
+  for (const e of entries) if (e.isDirectory()) await removeTree(join(dir, e.name));
+  await rmdir(dir).catch(() => undefined);
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= GIB) return `${+(bytes / GIB).toFixed(1)} GiB`;
+  return `${Math.round(bytes / 1024 ** 2)} MiB`;
+}
