@@ -26,6 +26,12 @@ export interface RunNetwork {
 }
 
 const BLOCKS = 16_384;
+const PREFIX = "10.213.";
+
+/** Whether `host` (host or host:port) is on a run's link, where only the grader's services listen. */
+export function isRunAddress(host: string): boolean {
+  return host.startsWith(PREFIX);
+}
 
 export async function createRunNetwork(): Promise<RunNetwork> {
   // The namespace's name is the allocation: `ip netns add` fails when another run holds it.
@@ -49,7 +55,7 @@ export async function createRunNetwork(): Promise<RunNetwork> {
 
 async function configure(block: number, name: string): Promise<RunNetwork> {
   const base = block * 4;
-  const prefix = `10.213.${Math.floor(base / 256)}.`;
+  const prefix = `${PREFIX}${Math.floor(base / 256)}.`;
   const hostAddress = `${prefix}${(base % 256) + 1}`;
   const runAddress = `${prefix}${(base % 256) + 2}`;
   const hostLink = `bkgh${block}`;
