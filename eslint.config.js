@@ -11,6 +11,8 @@ export default tseslint.config(
       "exercises/*/workspace/",
       "exercises/*/solution/",
       "exercises/*/wrong/",
+      // Scripts that run inside build containers, not project code.
+      "harness/**/testdata/*.cjs",
       "**/dist/",
     ],
   },

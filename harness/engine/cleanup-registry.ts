@@ -1,6 +1,17 @@
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { spawnDetached } from "../exec/daemon.ts";
+import { searchPath } from "./host-tools.ts";
+import type { UndoStep } from "./undo-step.ts";
+
 /**
  * Every resource a grading run creates (engine, builder, registry, temp dir) registers its
  * disposer here, so that a SIGINT or SIGTERM in the middle of a build still removes it all.
+ * Each may also record how to undo it from outside (`fallback`): a journal a detached reaper
+ * process acts on if this process dies before its disposers ran (SIGKILL, a test runner that
+ * kills its workers mid-cleanup).
  */
 type Disposer = () => Promise<void>;
 
@@ -16,6 +27,48 @@ export function registerCleanup(label: string, dispose: Disposer): () => void {
   return () => {
     disposers.delete(id);
   };
+}
+
+const journal = new Map<number, { label: string; steps: UndoStep[] }>();
+const journalFile = join(tmpdir(), `bkg-reaper-${process.pid}.json`);
+let reaperStarted = false;
+const ids = new WeakMap<Disposer, number>();
+
+/** Records how to undo a registered resource if this process dies before disposing of it. */
+export function fallback(dispose: Disposer, steps: readonly UndoStep[]): void {
+  const id = ids.get(dispose);
+  if (id === undefined || !disposers.has(id)) return;
+  const entry = journal.get(id) ?? { label: disposers.get(id)?.label ?? "", steps: [] };
+  entry.steps.push(...steps);
+  journal.set(id, entry);
+  writeJournal();
+  startReaper();
+}
+
+function writeJournal(): void {
+  // Written whole and renamed into place: the reaper never reads half a journal.
+  const temp = `${journalFile}.tmp`;
+  writeFileSync(temp, JSON.stringify(Object.fromEntries(journal)));
+  renameSync(temp, journalFile);
+}
+
+function startReaper(): void {
+  if (reaperStarted) return;
+  reaperStarted = true;
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  // In its own session: it outlives this process, a terminal's Ctrl-C included.
+  spawnDetached(
+    process.execPath,
+    ["--import", "tsx", join(root, "harness/engine/reaper.ts"), journalFile, String(process.pid)],
+    {
+      cwd: root,
+      env: { PATH: searchPath() },
+    },
+  );
+  process.on("exit", () => {
+    // A clean exit: nothing for the reaper to do, and the journal goes with us.
+    if (journal.size === 0) rmSync(journalFile, { force: true });
+  });
 }
 
 /** Runs all pending disposers, newest first (a builder goes before the engine it runs on). */
@@ -58,8 +111,15 @@ export function registerDisposer(label: string, body: () => Promise<void>): () =
   const dispose = (): Promise<void> =>
     (running ??= (async () => {
       unregister();
-      await body();
+      try {
+        await body();
+      } finally {
+        // Only now: if this process dies in the middle of `body`, the reaper finishes it.
+        if (journal.delete(id)) writeJournal();
+      }
     })());
   const unregister = registerCleanup(label, dispose);
+  const id = nextId - 1;
+  ids.set(dispose, id);
   return dispose;
 }

@@ -11,6 +11,7 @@ import { findLeftoverProcesses, findSandboxLeftovers } from "./leftovers.ts";
 import { openEnvironment } from "./open-environment.ts";
 import { startRunRegistry } from "./run-registry.ts";
 import { MIRROR, writeContext } from "./testdata/engine-fixtures.ts";
+import { waitUntil } from "../util/wait-until.ts";
 
 async function expectNothingLeft(workDir: string, sandbox?: string): Promise<void> {
   expect(await findLeftoverProcesses(workDir)).toEqual([]);
@@ -70,32 +71,62 @@ describe("cleanup on every path out", () => {
     await expectNothingLeft(env.workDir, sandboxOf(env));
   });
 
-  it("after SIGINT in the middle of a build", async () => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", new URL("./testdata/sigint-child.ts", import.meta.url).pathname],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
+  /** Starts a grading-like process, waits until its build runs, signals it, and checks what is left. */
+  async function interrupt(
+    command: readonly string[],
+    signal: NodeJS.Signals,
+    group: boolean,
+  ): Promise<number | null> {
+    const [file = process.execPath, ...args] = command;
+    const child = spawn(file, args, { stdio: ["ignore", "pipe", "inherit"], detached: group });
     const lines = createInterface({ input: child.stdout });
     let info: { workDir: string; registry: string; sandbox: string } | undefined;
     for await (const line of lines) {
-      if (line.startsWith("{"))
-        info = JSON.parse(line) as { workDir: string; registry: string; sandbox: string };
-      if (line === "BUILDING") break;
+      const json = line.indexOf('{"workDir"');
+      if (json >= 0)
+        info = JSON.parse(line.slice(json)) as { workDir: string; registry: string; sandbox: string };
+      if (line.includes("BUILDING")) break;
     }
     expect(info).toBeDefined();
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    child.kill("SIGINT");
-    expect(await exited).toBe(130);
+    // A terminal's Ctrl-C reaches the whole foreground process group: the test runner and its workers.
+    if (group && child.pid !== undefined) process.kill(-child.pid, signal);
+    else child.kill(signal);
+    const code = await exited;
     if (info) {
-      await expectNothingLeft(info.workDir, info.sandbox);
+      const { workDir, sandbox, registry } = info;
+      // The reaper may still be at work for a moment after a SIGKILL.
+      await waitUntil(
+        async () => (await findSandboxLeftovers(sandbox, workDir)).length === 0 && !existsSync(workDir),
+        {
+          timeoutMs: 30_000,
+          intervalMs: 250,
+        },
+      );
+      await expectNothingLeft(workDir, sandbox);
       expect(
-        await fetch(`http://${info.registry}/v2/`).then(
+        await fetch(`http://${registry}/v2/`, { signal: AbortSignal.timeout(2000) }).then(
           () => "up",
           () => "down",
         ),
       ).toBe("down");
     }
+    return code;
+  }
+  const child = ["--import", "tsx", new URL("./testdata/sigint-child.ts", import.meta.url).pathname];
+
+  it("after SIGINT in the middle of a build", async () => {
+    expect(await interrupt([process.execPath, ...child], "SIGINT", false)).toBe(130);
+  });
+
+  it("after SIGKILL, which no handler sees: the reaper undoes the run", async () => {
+    expect(await interrupt([process.execPath, ...child], "SIGKILL", false)).toBe(null);
+  });
+
+  it("after Ctrl-C in the middle of a build under the test runner, as in npm test", async () => {
+    const vitest = new URL("../../node_modules/vitest/vitest.mjs", import.meta.url).pathname;
+    const config = new URL("./testdata/vitest.interrupt.config.ts", import.meta.url).pathname;
+    await interrupt([process.execPath, vitest, "run", "--config", config], "SIGINT", true);
   });
 
   it("a run registry is gone after dispose", async () => {

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { exec, baseEnv } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
 import type { BuildEnvironment, DriverKind } from "./build-environment.ts";
-import { registerDisposer } from "./cleanup-registry.ts";
+import { fallback, registerDisposer } from "./cleanup-registry.ts";
 import { startRunRegistry } from "./run-registry.ts";
 
 export interface BuildxBuilderOptions {
@@ -79,6 +79,7 @@ export async function createBuildxBuilder(
     await rm(dir, { recursive: true, force: true });
     await registry.dispose();
   });
+  fallback(dispose, [{ run: ["docker", "buildx", "rm", "--force", name], env }, { remove: dir }]);
   const created = await exec("docker", args, { env, reject: false, timeoutMs: 180_000 });
   if (created.exitCode !== 0) {
     await dispose();

@@ -4,7 +4,7 @@ import type { BuildEnvironment, DriverKind } from "./build-environment.ts";
 import { createBuildxBuilder } from "./container-builder.ts";
 import { findExecutable } from "./host-tools.ts";
 import { startPrivateEngine } from "./private-engine.ts";
-import { limitsFromEnv } from "../sandbox/run-limits.ts";
+import { limitsFromEnv, type LimitSettings } from "../sandbox/run-limits.ts";
 import { answers } from "../util/wait-until.ts";
 
 export type DriverChoice = DriverKind | "auto";
@@ -15,6 +15,8 @@ export interface EnvironmentRequest {
   readonly mirror?: string | undefined;
   /** Hosts RUN steps may reach over HTTPS (an exercise's package registry). */
   readonly egressHosts?: readonly string[];
+  /** The run's limits; by default the GRADER_LIMIT_* variables, else DEFAULT_LIMITS. */
+  readonly limits?: LimitSettings;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function openEnvironment(request: EnvironmentRequest = {}): Promise
       mirror: request.mirror,
       insecureRegistries: request.insecureRegistries ?? [],
       egressHosts: request.egressHosts ?? [],
-      limits: limitsFromEnv(process.env),
+      limits: request.limits ?? limitsFromEnv(process.env),
     });
   }
   const ping = await exec("docker", ["version", "--format", "{{.Server.Version}}"], {

@@ -5,7 +5,7 @@ import { exec, baseEnv } from "../exec/exec.ts";
 import { spawnDaemon, isAlive, killPid, type Daemon } from "../exec/daemon.ts";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
 import type { BuildEnvironment } from "./build-environment.ts";
-import { registerDisposer } from "./cleanup-registry.ts";
+import { fallback, registerDisposer } from "./cleanup-registry.ts";
 import { startRunRegistry, type RunRegistry } from "./run-registry.ts";
 import { findBuildxPlugin, findExecutable, searchPath } from "./host-tools.ts";
 import { startEgressProxy } from "../sandbox/egress-proxy.ts";
@@ -65,6 +65,7 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     await network?.dispose();
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   });
+  fallback(disposeSandbox, [{ remove: dir }]);
   // Until the engine starts, undoing the setup is the sandbox's disposal alone.
   let dispose = disposeSandbox;
   let egressProxy: string | undefined;
@@ -125,6 +126,11 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
       env: { PATH: searchPath(), HOME: dir },
       logFile: join(dir, "dockerd.log"),
     });
+    fallback(dispose, [
+      { kill: daemon.pid },
+      { killPidFile: join(dir, "exec/containerd/containerd.pid") },
+      { unmountUnder: dir },
+    ]);
     await waitForEngine(env, daemon, options.startTimeoutMs ?? 60_000, join(dir, "dockerd.log"));
   } catch (error) {
     await dispose();

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnDaemon } from "../exec/daemon.ts";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
-import { registerDisposer } from "./cleanup-registry.ts";
+import { fallback, registerDisposer } from "./cleanup-registry.ts";
 import { findExecutable } from "./host-tools.ts";
 import { freePort } from "../util/free-port.ts";
 import { answers, waitUntil } from "../util/wait-until.ts";
@@ -49,6 +49,7 @@ export async function startRunRegistry(place: ServicePlace = LOOPBACK): Promise<
     await daemon.stop(5000);
     await rm(dir, { recursive: true, force: true });
   });
+  fallback(dispose, [{ kill: daemon.pid }, { remove: dir }]);
   if (
     await waitUntil(() => answers(`http://${host}/v2/`), {
       timeoutMs: 15_000,

@@ -78,3 +78,20 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Starts a process in a session of its own that this one neither waits for nor outlives. */
+export function spawnDetached(
+  file: string,
+  args: readonly string[],
+  options: { env: Record<string, string>; cwd: string },
+): void {
+  const child = execa(file, args, {
+    env: options.env,
+    extendEnv: false,
+    cwd: options.cwd,
+    detached: true,
+    stdio: "ignore",
+    reject: false,
+  });
+  child.unref();
+}

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InvalidSubmissionError } from "../errors.ts";
 import type { Exercise } from "./exercise.ts";
-import { registerDisposer } from "../engine/cleanup-registry.ts";
+import { fallback, registerDisposer } from "../engine/cleanup-registry.ts";
 import { copyTree, SUBMISSION_LIMITS } from "./copy-tree.ts";
 
 /** A learner's submission laid over the handed-out project, in a scratch copy the grader may change. */
@@ -34,6 +34,7 @@ export async function prepareSubmission(
   const dir = await mkdtemp(join(tmpdir(), `submission-${exercise.id}-`));
   // Registered so that Ctrl-C in the middle of grading still removes the scratch copy.
   const dispose = registerDisposer(`submission copy ${dir}`, () => rm(dir, { recursive: true, force: true }));
+  fallback(dispose, [{ remove: dir }]);
   try {
     // The handout is the project's own; the learner's folder is data: no link, device or FIFO
     // is copied, and the size limit stops the copy itself.

@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rmdir, statfs, writeFile, open } from "node:f
 import { join } from "node:path";
 import { exec } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
-import { registerDisposer } from "../engine/cleanup-registry.ts";
+import { fallback, registerDisposer } from "../engine/cleanup-registry.ts";
 
 /** What one grading run may use. Each can be set with a GRADER_LIMIT_* variable. */
 export interface LimitSettings {
@@ -46,8 +46,8 @@ export interface RunLimits {
   /** The engine's data root: a file system of `diskBytes`. */
   readonly dataRoot: string;
   /**
-   * Limits reached since the last call, in words for the learner ("memory (4 GiB)"). `output` is
-   * the failed step's text: a full disk is freed again by the time the build has failed.
+   * The limits a failed build reached, in words for the learner ("memory (4 GiB)"), from the
+   * run's peaks and `output`, the failed step's error and log.
    */
   breaches(output?: string): Promise<string[]>;
   /** Peak use so far, for the report's figures. */
@@ -87,6 +87,7 @@ export async function applyRunLimits(
     for (const controller of await readdir(CGROUP_ROOT).catch(() => []))
       await removeTree(join(CGROUP_ROOT, controller, name));
   });
+  fallback(dispose, [{ unmountUnder: dataRoot }, { cgroup: name }]);
   try {
     await mkdir(memory);
     await mkdir(pids);
@@ -111,25 +112,21 @@ export async function applyRunLimits(
       cause: error,
     });
   }
-  const seen = { failcnt: 0, pidsMax: 0 };
   const read = async (file: string): Promise<string> => readFile(file, "utf8").catch(() => "");
-  const pidsMaxEvents = async (): Promise<number> =>
-    Number(/max (\d+)/.exec(await read(join(pids, "pids.events")))?.[1] ?? 0);
   return {
     settings,
     cgroupParent: `/${name}`,
     dataRoot,
     async breaches(output = "") {
       const found: string[] = [];
-      const failcnt = Number(await read(join(memory, "memory.failcnt"))) || 0;
-      const maxUsage = Number(await read(join(memory, "memory.max_usage_in_bytes"))) || 0;
-      // failcnt counts reclaim at the limit too; the limit was reached when usage peaked at it.
-      if (failcnt > seen.failcnt && maxUsage >= settings.memoryBytes * 0.98)
+      // The step's own cgroup, where the kernel counts its failures, is gone once it failed:
+      // what remains is the run's peak at its limit, and the way the step died.
+      const memoryPeak = Number(await read(join(memory, "memory.max_usage_in_bytes"))) || 0;
+      if (memoryPeak >= settings.memoryBytes * 0.98 && /exit code: 137|\bKilled\b|out of memory/i.test(output))
         found.push(`memory (${formatBytes(settings.memoryBytes)})`);
-      seen.failcnt = failcnt;
-      const pidsMax = await pidsMaxEvents();
-      if (pidsMax > seen.pidsMax) found.push(`processes (${settings.pids})`);
-      seen.pidsMax = pidsMax;
+      const pidsPeak = Number(await read(join(pids, "pids.peak"))) || 0;
+      if (pidsPeak >= settings.pids && /can't fork|fork failed|Resource temporarily unavailable|EAGAIN/i.test(output))
+        found.push(`processes (${settings.pids})`);
       const fs = await statfs(dataRoot).catch(() => undefined);
       const nearlyFull =
         fs !== undefined && fs.bavail * fs.bsize < Math.min(64 * 1024 ** 2, settings.diskBytes * 0.01);

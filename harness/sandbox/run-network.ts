@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { exec } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
-import { registerDisposer } from "../engine/cleanup-registry.ts";
+import { fallback, registerDisposer } from "../engine/cleanup-registry.ts";
 
 /**
  * A network namespace of one grading run: the run's engine, its builds' RUN steps and its
@@ -71,9 +71,14 @@ async function configure(block: number, name: string): Promise<RunNetwork> {
     await exec("ip", ["link", "del", hostLink], { reject: false, timeoutMs: 10_000 });
     await exec("ip", ["netns", "del", name], { reject: false, timeoutMs: 10_000 });
   });
+  // Deleting the namespace takes its end of the link, and the host's end, with it.
+  fallback(dispose, [{ run: ["ip", "netns", "del", name] }, { run: ["ip", "link", "del", hostLink] }]);
   const ipt = async (args: readonly string[], reverse?: readonly string[]): Promise<void> => {
     await exec("iptables", ["-w", ...args], { timeoutMs: 10_000 });
-    if (reverse) undo.push(reverse);
+    if (reverse) {
+      undo.push(reverse);
+      fallback(dispose, [{ run: ["iptables", "-w", ...reverse] }]);
+    }
   };
   try {
     await exec("ip", ["link", "add", hostLink, "type", "veth", "peer", "name", runLink], {
