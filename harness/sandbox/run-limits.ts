@@ -122,10 +122,16 @@ export async function applyRunLimits(
       // The step's own cgroup, where the kernel counts its failures, is gone once it failed:
       // what remains is the run's peak at its limit, and the way the step died.
       const memoryPeak = Number(await read(join(memory, "memory.max_usage_in_bytes"))) || 0;
-      if (memoryPeak >= settings.memoryBytes * 0.98 && /exit code: 137|\bKilled\b|out of memory/i.test(output))
+      if (
+        memoryPeak >= settings.memoryBytes * 0.98 &&
+        /exit code: 137|\bKilled\b|out of memory/i.test(output)
+      )
         found.push(`memory (${formatBytes(settings.memoryBytes)})`);
       const pidsPeak = Number(await read(join(pids, "pids.peak"))) || 0;
-      if (pidsPeak >= settings.pids && /can't fork|fork failed|Resource temporarily unavailable|EAGAIN/i.test(output))
+      if (
+        pidsPeak >= settings.pids &&
+        /can't fork|fork failed|Resource temporarily unavailable|EAGAIN/i.test(output)
+      )
         found.push(`processes (${settings.pids})`);
       const fs = await statfs(dataRoot).catch(() => undefined);
       const nearlyFull =

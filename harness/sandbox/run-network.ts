@@ -71,15 +71,20 @@ async function configure(block: number, name: string): Promise<RunNetwork> {
     await exec("ip", ["link", "del", hostLink], { reject: false, timeoutMs: 10_000 });
     await exec("ip", ["netns", "del", name], { reject: false, timeoutMs: 10_000 });
   });
-  // Deleting the namespace takes its end of the link, and the host's end, with it.
-  fallback(dispose, [{ run: ["ip", "netns", "del", name] }, { run: ["ip", "link", "del", hostLink] }]);
   const ipt = async (args: readonly string[], reverse?: readonly string[]): Promise<void> => {
     await exec("iptables", ["-w", ...args], { timeoutMs: 10_000 });
-    if (reverse) {
-      undo.push(reverse);
-      fallback(dispose, [{ run: ["iptables", "-w", ...reverse] }]);
-    }
+    if (reverse) undo.push(reverse);
   };
+  // Recorded before anything exists, in the order that undoes it (each step may find nothing).
+  fallback(dispose, [
+    { run: ["iptables", "-w", "-D", "FORWARD", "-o", hostLink, "-j", "REJECT"] },
+    { run: ["iptables", "-w", "-D", "FORWARD", "-i", hostLink, "-j", "REJECT"] },
+    { run: ["iptables", "-w", "-D", "INPUT", "-i", hostLink, "-j", chain] },
+    { run: ["iptables", "-w", "-F", chain] },
+    { run: ["iptables", "-w", "-X", chain] },
+    { run: ["ip", "link", "del", hostLink] },
+    { run: ["ip", "netns", "del", name] },
+  ]);
   try {
     await exec("ip", ["link", "add", hostLink, "type", "veth", "peer", "name", runLink], {
       timeoutMs: 10_000,
