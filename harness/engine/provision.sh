@@ -21,7 +21,7 @@ mkdir -p "$PREFIX" "$STATE"
 
 # --- 1. bookworm packages installed the ordinary way ------------------------------------------
 need_apt=()
-for p in runc iptables qemu-user-static binfmt-support docker-registry busybox-static zstd curl; do
+for p in runc iptables iproute2 e2fsprogs util-linux qemu-user-static binfmt-support docker-registry busybox-static zstd curl; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_apt+=("$p")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -86,19 +86,39 @@ fi
 [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || log "warning: qemu-aarch64 binfmt not registered; arm64 RUN steps will fail"
 
 # --- 4. the base-image registry (Docker Hub mirror on loopback) --------------------------------
+# Served read-only: grading runs reach it only through a GET-only proxy anyway, and nothing on
+# this machine but provisioning should change the images every run starts from. Seeding uses
+# the same storage with a writable configuration, briefly.
 mkdir -p "$STATE/registry"
-cat > "$STATE/registry.yml" <<YML
+write_registry_config() { # file readonly(true|false)
+  cat > "$1" <<YML
 version: 0.1
 log: { level: error, accesslog: { disabled: true } }
-storage: { filesystem: { rootdirectory: $STATE/registry }, delete: { enabled: true } }
+storage:
+  filesystem: { rootdirectory: $STATE/registry }
+  delete: { enabled: false }
+  maintenance: { readonly: { enabled: $2 }, uploadpurging: { enabled: false } }
 http: { addr: 127.0.0.1:$MIRROR_PORT }
 YML
-if ! curl -fsS "http://127.0.0.1:$MIRROR_PORT/v2/" >/dev/null 2>&1; then
-  log "starting base-image registry on 127.0.0.1:$MIRROR_PORT"
-  setsid nohup docker-registry serve "$STATE/registry.yml" >"$STATE/registry.log" 2>&1 </dev/null &
-  for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$MIRROR_PORT/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+}
+write_registry_config "$STATE/registry-ro.yml" true
+write_registry_config "$STATE/registry-seed.yml" false
+registry_up() { curl -fsS "http://127.0.0.1:$MIRROR_PORT/v2/" >/dev/null 2>&1; }
+start_registry() { # config
+  setsid nohup docker-registry serve "$1" >"$STATE/registry.log" 2>&1 </dev/null &
+  for _ in $(seq 50); do registry_up && return 0; sleep 0.1; done
+  die "registry did not start; see $STATE/registry.log"
+}
+stop_registry() {
+  pkill -f "docker-registry serve $STATE/registry" 2>/dev/null || true
+  for _ in $(seq 50); do registry_up || return 0; sleep 0.1; done
+}
+# A registry on the port that is not the read-only one (an older provisioning's) is replaced.
+if registry_up && ! pgrep -f "docker-registry serve $STATE/registry-ro.yml" >/dev/null; then
+  log "restarting the base-image registry read-only"
+  stop_registry
 fi
-curl -fsS "http://127.0.0.1:$MIRROR_PORT/v2/" >/dev/null || die "registry did not start; see $STATE/registry.log"
+registry_up || { log "starting base-image registry on 127.0.0.1:$MIRROR_PORT (read-only)"; start_registry "$STATE/registry-ro.yml"; }
 
 # --- 5. the shared engine (seeding, plain `docker` use) ----------------------------------------
 E="$STATE/engine"; mkdir -p "$E"
@@ -118,5 +138,9 @@ docker version >/dev/null 2>&1 || die "dockerd did not answer; see $E/dockerd.lo
 docker buildx version >/dev/null || die "docker buildx is missing"
 
 # --- 6. stand-in base images -------------------------------------------------------------------
-bash "$(dirname "$0")/seed-images.sh"
+if ! bash "$(dirname "$0")/seed-images.sh" --check; then
+  stop_registry; start_registry "$STATE/registry-seed.yml"
+  bash "$(dirname "$0")/seed-images.sh"
+  stop_registry; start_registry "$STATE/registry-ro.yml"
+fi
 log "engine ready: $(docker version -f 'dockerd {{.Server.Version}}'), $(docker buildx version | cut -d' ' -f1-2)"

@@ -21,6 +21,8 @@ have() { curl -fsS -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+j
 if [ "$(cat "$STATE/seed.stamp" 2>/dev/null)" = "$stamp" ] && have busybox latest && have node 20-alpine && have golang 1.22-alpine; then
   log "base images already seeded ($stamp)"; exit 0
 fi
+# --check: only say whether seeding is needed (exit 1), without seeding.
+[ "${1:-}" = "--check" ] && exit 1
 
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 # A busybox root for one architecture: the static binary, an applet link farm, and the small
