@@ -1,0 +1,94 @@
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
+import { startReadOnlyProxy, type ReadOnlyProxy } from "./mirror-proxy.ts";
+import { DEFAULT_LIMITS, limitsFromEnv } from "./run-limits.ts";
+
+let upstream: Server;
+let upstreamUrl: string;
+const seen: string[] = [];
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    seen.push(`${req.method ?? ""} ${req.url ?? ""}`);
+    res.end("manifest");
+  });
+  await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
+  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => upstream.close(() => r())));
+
+const call = (address: string, method: string, path: string): Promise<{ status: number; body: string }> =>
+  new Promise((resolve, reject) => {
+    const [host, port] = address.split(":");
+    const req = request({ host, port, method, path }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("connect", (res) => resolve({ status: res.statusCode ?? 0, body: "" }));
+    req.on("error", reject);
+    req.end();
+  });
+
+describe("the mirror as a run sees it", () => {
+  let proxy: ReadOnlyProxy;
+  beforeAll(async () => {
+    proxy = await startReadOnlyProxy("127.0.0.1", upstreamUrl);
+  });
+  afterAll(() => proxy.close());
+
+  it("forwards reads", async () => {
+    expect(await call(proxy.address, "GET", "/v2/library/node/manifests/20")).toEqual({
+      status: 200,
+      body: "manifest",
+    });
+    expect((await call(proxy.address, "HEAD", "/v2/")).status).toBe(200);
+  });
+  it("refuses every write before it reaches the mirror", async () => {
+    seen.length = 0;
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"])
+      expect((await call(proxy.address, method, "/v2/library/node/blobs/uploads/")).status).toBe(405);
+    expect(seen).toEqual([]);
+  });
+});
+
+describe("the run's only way out", () => {
+  let proxy: EgressProxy;
+  beforeAll(async () => {
+    proxy = await startEgressProxy("127.0.0.1", ["registry.npmjs.org"]);
+  });
+  afterAll(() => proxy.close());
+
+  it("tunnels nowhere but the allowed hosts on 443", async () => {
+    for (const target of [
+      "example.com:443",
+      "registry.npmjs.org:22",
+      "127.0.0.1:443",
+      "169.254.169.254:443",
+      "REGISTRY.npmjs.org.evil:443",
+    ])
+      expect((await call(proxy.address, "CONNECT", target)).status, target).toBe(403);
+    expect(proxy.refused).toContain("169.254.169.254:443");
+  });
+  it("refuses plain HTTP proxying", async () => {
+    expect((await call(proxy.address, "GET", "http://registry.npmjs.org/is-number")).status).toBe(403);
+  });
+});
+
+describe("limits from the environment", () => {
+  it("defaults, overrides and refuses nonsense", () => {
+    expect(limitsFromEnv({})).toEqual(DEFAULT_LIMITS);
+    expect(
+      limitsFromEnv({ GRADER_LIMIT_MEMORY_MIB: "512", GRADER_LIMIT_PIDS: "300", GRADER_LIMIT_DISK_GIB: "2" }),
+    ).toEqual({
+      memoryBytes: 512 * 1024 ** 2,
+      pids: 300,
+      diskBytes: 2 * 1024 ** 3,
+    });
+    expect(() => limitsFromEnv({ GRADER_LIMIT_PIDS: "lots" })).toThrow(
+      /GRADER_LIMIT_PIDS=lots is not a number/,
+    );
+    expect(() => limitsFromEnv({ GRADER_LIMIT_MEMORY_MIB: "1" })).toThrow(/at least 64/);
+  });
+});
