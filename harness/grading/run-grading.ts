@@ -97,6 +97,13 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
         error,
       );
     }
+    const usage = await environment?.limits?.usage().catch(() => undefined);
+    if (usage) {
+      // What the run used of its limits: figures for instructors tuning GRADER_LIMIT_*.
+      measurements["limits.memoryPeakBytes"] = usage.memoryPeakBytes;
+      measurements["limits.pidsPeak"] = usage.pidsPeak;
+      measurements["limits.diskUsedBytes"] = usage.diskUsedBytes;
+    }
     const checks = card.all();
     return {
       ...base(exercise, startedAt, started, submission.source),
