@@ -21,27 +21,26 @@ afterEach(async () => {
   expect(github.violations).toEqual([]);
 });
 
+const GRADING_RUN = {
+  path: ".github/workflows/grade.yml",
+  event: "pull_request",
+  headSha: HEAD,
+  headRepo: FORK,
+};
+
 /** A fork's pull request (GitHub gives no pull_requests on its runs) and its grading run. */
 function forkPullRequest(
   files: Parameters<FakeGitHub["addPullRequest"]>[0]["files"],
   run: Partial<Parameters<FakeGitHub["addWorkflowRun"]>[0]> = {},
 ): void {
   github.addPullRequest({ number: 12, headSha: HEAD, headRepo: FORK, files });
-  github.addWorkflowRun({
-    id: RUN,
-    workflowId: gradeWorkflow,
-    path: ".github/workflows/grade.yml",
-    event: "pull_request",
-    headSha: HEAD,
-    headRepo: FORK,
-    ...run,
-  });
+  github.addWorkflowRun({ ...GRADING_RUN, id: RUN, workflowId: gradeWorkflow, ...run });
 }
 
-const post = () =>
+const post = (runId = RUN) =>
   exec(
     process.execPath,
-    [join(REPO_ROOT, "bin/post-checks.js"), "--repo", "course/lesson", "--run-id", String(RUN)],
+    [join(REPO_ROOT, "bin/post-checks.js"), "--repo", "course/lesson", "--run-id", String(runId)],
     {
       reject: false,
       timeoutMs: 60_000,
@@ -100,28 +99,8 @@ describe("post-checks: trusted scores only", { timeout: 60_000 }, () => {
     expect(JSON.stringify(github.checkRuns())).toMatch(/the score 25 is not the sum of its checks \(23\)/);
 
     github.addArtifact(RUN + 1, "grade-reports", reportsZip([invented as typeof first, ...rest]));
-    github.addWorkflowRun({
-      id: RUN + 1,
-      workflowId: gradeWorkflow,
-      path: ".github/workflows/grade.yml",
-      event: "pull_request",
-      headSha: HEAD,
-      headRepo: FORK,
-    });
-    result = await exec(
-      process.execPath,
-      [join(REPO_ROOT, "bin/post-checks.js"), "--repo", "course/lesson", "--run-id", String(RUN + 1)],
-      {
-        reject: false,
-        timeoutMs: 60_000,
-        env: {
-          PATH: process.env["PATH"] ?? "",
-          HOME: "/root",
-          GITHUB_TOKEN: "ghs_x",
-          GITHUB_API_URL: github.url,
-        },
-      },
-    );
+    github.addWorkflowRun({ ...GRADING_RUN, id: RUN + 1, workflowId: gradeWorkflow });
+    result = await post(RUN + 1);
     expect(result.exitCode).toBe(1);
     expect(JSON.stringify(github.checkRuns())).toMatch(
       /check bonus\.points is not one of this exercise's checks/,
@@ -164,14 +143,7 @@ describe("post-checks: trusted scores only", { timeout: 60_000 }, () => {
 
   it("refuses a run whose head is no open pull request's (e.g. a push from another fork)", async () => {
     github.addPullRequest({ number: 12, headSha: HEAD, headRepo: "someone/else", files: [] });
-    github.addWorkflowRun({
-      id: RUN,
-      workflowId: gradeWorkflow,
-      path: ".github/workflows/grade.yml",
-      event: "pull_request",
-      headSha: HEAD,
-      headRepo: FORK,
-    });
+    github.addWorkflowRun({ ...GRADING_RUN, id: RUN, workflowId: gradeWorkflow });
     const result = await post();
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain("no open pull request from learner/lesson");
@@ -195,28 +167,8 @@ describe("post-checks: trusted scores only", { timeout: 60_000 }, () => {
     expect(Object.keys(runs)).toHaveLength(3);
 
     github.addArtifact(RUN + 1, "grade-reports", reportsZip([], { "bomb.json": new Uint8Array(30_000_000) }));
-    github.addWorkflowRun({
-      id: RUN + 1,
-      workflowId: gradeWorkflow,
-      path: ".github/workflows/grade.yml",
-      event: "pull_request",
-      headSha: HEAD,
-      headRepo: FORK,
-    });
-    result = await exec(
-      process.execPath,
-      [join(REPO_ROOT, "bin/post-checks.js"), "--repo", "course/lesson", "--run-id", String(RUN + 1)],
-      {
-        reject: false,
-        timeoutMs: 60_000,
-        env: {
-          PATH: process.env["PATH"] ?? "",
-          HOME: "/root",
-          GITHUB_TOKEN: "ghs_x",
-          GITHUB_API_URL: github.url,
-        },
-      },
-    );
+    github.addWorkflowRun({ ...GRADING_RUN, id: RUN + 1, workflowId: gradeWorkflow });
+    result = await post(RUN + 1);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/unpacks to more than 1000000 bytes/);
   });
