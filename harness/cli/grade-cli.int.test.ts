@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exec } from "../exec/exec.ts";
+import { waitUntil } from "../util/wait-until.ts";
 import { findLeftoverProcesses } from "../engine/leftovers.ts";
 import { loadExercise, REPO_ROOT } from "../grading/exercise.ts";
 import { composeSubmission, listWrongFixtures } from "../grading/fixtures.ts";
@@ -76,9 +77,11 @@ describe("grade command", () => {
       expect(sawBuild).toBe(true);
       child.kill("SIGINT");
       expect(await exited).toBe(130);
+      // The reaper watching the grader notices within a moment that it ended cleanly, and exits.
+      await waitUntil(async () => (await findLeftoverProcesses(scratch)).length === 0, { timeoutMs: 10_000 });
+      expect(await findLeftoverProcesses(scratch)).toEqual([]);
       // tsx keeps its compile cache in TMPDIR; everything else must be gone.
       expect((await readdir(scratch)).filter((d) => !d.startsWith("tsx-"))).toEqual([]);
-      expect(await findLeftoverProcesses(scratch)).toEqual([]);
     } finally {
       await submission.dispose();
       await rm(scratch, { recursive: true, force: true });
