@@ -30,9 +30,12 @@ export default defineConfig({
       {
         test: {
           name: "integration",
+          // Fixtures are graded several at a time on two cores: a correct but emulated arm64
+          // compile that takes under 5 minutes alone takes over 10 here (GRADER_TIMEOUT_FACTOR).
+          env: { GRADER_TIMEOUT_FACTOR: "1.5" },
           sequence: { groupOrder: 2 },
           include: ["harness/**/*.int.test.ts", "graders/**/*.int.test.ts"],
-          testTimeout: 900_000,
+          testTimeout: 1_200_000,
           hookTimeout: 300_000,
           fileParallelism: true,
           maxWorkers: 2,

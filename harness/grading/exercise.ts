@@ -29,6 +29,25 @@ export interface Exercise {
 
 export type ExerciseNetwork = "none" | "npm";
 
+/**
+ * GRADER_TIMEOUT_FACTOR stretches every exercise's build time limit, for a grading machine that
+ * is slower or busier than a learner's (a loaded CI runner, a class graded several at a time).
+ */
+export function timeoutFactor(env: Readonly<Record<string, string | undefined>>): number {
+  const text = env["GRADER_TIMEOUT_FACTOR"];
+  if (text === undefined || text === "") return 1;
+  const factor = Number(text);
+  if (!Number.isFinite(factor) || factor < 1 || factor > 10)
+    throw new GraderError(
+      "INVALID_SUBMISSION",
+      `GRADER_TIMEOUT_FACTOR=${text} is not a number from 1 to 10`,
+      {
+        hint: "Unset it, or give e.g. 1.5 to allow half as much time again",
+      },
+    );
+  return factor;
+}
+
 /** The npm registry RUN steps may reach when an exercise's network is "npm" (GRADER_NPM_REGISTRY). */
 export function npmRegistryHosts(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
   const url = env["GRADER_NPM_REGISTRY"] ?? "https://registry.npmjs.org/";
@@ -90,7 +109,7 @@ export async function loadExercise(id: string, root = EXERCISES_DIR): Promise<Ex
     handout: raw.handout ?? {},
     network: parseNetwork(id, raw.network),
     platforms: raw.platforms ?? ["linux/amd64"],
-    buildTimeoutSeconds: raw.buildTimeoutSeconds ?? 300,
+    buildTimeoutSeconds: Math.round((raw.buildTimeoutSeconds ?? 300) * timeoutFactor(process.env)),
     service: raw.service,
     dir,
     workspace: join(dir, "workspace"),
