@@ -1,9 +1,9 @@
 // The reaper: started detached by the first grading resource of a process, it watches that
 // process and, if it dies before its cleanup finished (SIGKILL, a test runner tearing down its
 // workers mid-cleanup, a crash), undoes what its journal still lists. Usage: reaper JOURNAL PID
-import { readFile, readdir, rm, rmdir } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile, rm } from "node:fs/promises";
 import { exec } from "../exec/exec.ts";
+import { removeCgroupEverywhere } from "../sandbox/cgroup-tree.ts";
 import { orderUndo, type UndoStep } from "./undo-step.ts";
 
 const [journal, pidText] = process.argv.slice(2);
@@ -41,37 +41,14 @@ async function unmountUnder(dir: string): Promise<void> {
   for (const point of points) await exec("umount", ["-l", point], { reject: false, timeoutMs: 10_000 });
 }
 
-/** Kills what still runs in a cgroup tree (build steps outlive a killed dockerd), then removes it. */
-async function removeCgroup(dir: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
-  if (!entries) return;
-  for (const e of entries) if (e.isDirectory()) await removeCgroup(join(dir, e.name));
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const procs = (await readFile(join(dir, "cgroup.procs"), "utf8").catch(() => ""))
-      .split("\n")
-      .filter(Boolean);
-    for (const pid of procs) kill(Number(pid));
-    if (
-      await rmdir(dir).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function undo(step: UndoStep): Promise<void> {
   if ("kill" in step) kill(step.kill);
   else if ("killPidFile" in step) {
     const pid = Number((await readFile(step.killPidFile, "utf8").catch(() => "")).trim());
     if (Number.isInteger(pid) && pid > 0) kill(pid);
   } else if ("unmountUnder" in step) await unmountUnder(step.unmountUnder);
-  else if ("cgroup" in step) {
-    for (const controller of await readdir("/sys/fs/cgroup").catch(() => []))
-      await removeCgroup(join("/sys/fs/cgroup", controller, step.cgroup));
-  } else if ("run" in step) {
+  else if ("cgroup" in step) await removeCgroupEverywhere(step.cgroup);
+  else if ("run" in step) {
     const [file, ...args] = step.run;
     if (file)
       await exec(file, args, { reject: false, timeoutMs: 60_000, ...(step.env ? { env: step.env } : {}) });

@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, readdir, rmdir, statfs, writeFile, open } from "node:fs/promises";
+import { mkdir, readFile, statfs, writeFile, open } from "node:fs/promises";
 import { join } from "node:path";
 import { exec } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
 import { fallback, registerDisposer } from "../engine/cleanup-registry.ts";
+import { removeCgroupEverywhere } from "./cgroup-tree.ts";
 
 /** What one grading run may use. Each can be set with a GRADER_LIMIT_* variable. */
 export interface LimitSettings {
@@ -83,9 +84,8 @@ export async function applyRunLimits(
   let mounted = false;
   const dispose = registerDisposer(`limits ${name}`, async () => {
     if (mounted) await exec("umount", ["-l", dataRoot], { reject: false, timeoutMs: 30_000 });
-    // dockerd makes the cgroup in every hierarchy; remove them all, innermost first.
-    for (const controller of await readdir(CGROUP_ROOT).catch(() => []))
-      await removeTree(join(CGROUP_ROOT, controller, name));
+    // dockerd makes the cgroup in every hierarchy; remove them all, and what still runs in them.
+    await removeCgroupEverywhere(name);
   });
   fallback(dispose, [{ unmountUnder: dataRoot }, { cgroup: name }]);
   try {
@@ -150,13 +150,6 @@ export async function applyRunLimits(
     },
     dispose,
   };
-}
-
-async function removeTree(dir: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
-  if (!entries) return;
-  for (const e of entries) if (e.isDirectory()) await removeTree(join(dir, e.name));
-  await rmdir(dir).catch(() => undefined);
 }
 
 export function formatBytes(bytes: number): string {
