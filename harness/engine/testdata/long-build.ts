@@ -3,14 +3,16 @@
 import { rm } from "node:fs/promises";
 import { BuildCommand } from "../../buildx/build-command.ts";
 import { Buildx } from "../../buildx/buildx.ts";
-import { registerCleanup } from "../cleanup-registry.ts";
+import { fallback, registerDisposer } from "../cleanup-registry.ts";
 import { openEnvironment } from "../open-environment.ts";
 import { MIRROR, writeContext } from "./engine-fixtures.ts";
 
 export async function runLongBuild(): Promise<void> {
   const env = await openEnvironment({ mirror: MIRROR });
   const context = await writeContext("FROM busybox\nRUN sleep 300\n");
-  registerCleanup(`context ${context}`, () => rm(context, { recursive: true, force: true }));
+  // Like every resource of a run: removed on a signal, and by the reaper after a SIGKILL.
+  const removeContext = registerDisposer(`context ${context}`, () => rm(context, { recursive: true, force: true }));
+  fallback(removeContext, [{ remove: context }]);
   const info = { workDir: env.workDir, registry: env.registry.host, sandbox: env.limits?.cgroupParent.slice(1) };
   process.stdout.write(`${JSON.stringify(info)}\n`);
   await new BuildCommand(new Buildx(env)).run({
