@@ -5,6 +5,7 @@ import { exec, baseEnv } from "../exec/exec.ts";
 import { spawnDaemon, isAlive, killPid, type Daemon } from "../exec/daemon.ts";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
 import type { BuildEnvironment } from "./build-environment.ts";
+import { unmountUnder } from "./unmount.ts";
 import { fallback, registerDisposer } from "./cleanup-registry.ts";
 import { startRunRegistry, type RunRegistry } from "./run-registry.ts";
 import { findBuildxPlugin, findExecutable, searchPath } from "./host-tools.ts";
@@ -193,15 +194,4 @@ async function readPid(file: string): Promise<number | undefined> {
   const text = await readFile(file, "utf8").catch(() => "");
   const pid = Number(text.trim());
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/** Lazily unmounts whatever the engine left mounted under `dir` (overlays, netns, shm). */
-async function unmountUnder(dir: string): Promise<void> {
-  const mountinfo = await readFile("/proc/self/mountinfo", "utf8").catch(() => "");
-  const points = mountinfo
-    .split("\n")
-    .map((line) => line.split(" ")[4])
-    .filter((p): p is string => p !== undefined && p.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const point of points) await exec("umount", ["-l", point], { reject: false, timeoutMs: 10_000 });
 }

@@ -3,6 +3,8 @@
 // workers mid-cleanup, a crash), undoes what its journal still lists. Usage: reaper JOURNAL PID
 import { readFile, rm } from "node:fs/promises";
 import { exec } from "../exec/exec.ts";
+import { isAlive, killPid } from "../exec/daemon.ts";
+import { unmountUnder } from "./unmount.ts";
 import { removeCgroupEverywhere } from "../sandbox/cgroup-tree.ts";
 import { orderUndo, type UndoStep } from "./undo-step.ts";
 
@@ -13,33 +15,11 @@ if (!journal || !Number.isInteger(watched) || watched <= 0) {
   process.exit(2);
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** SIGKILL to a daemon's process group and to the process itself. */
 const kill = (pid: number): void => {
-  for (const target of [-pid, pid]) {
-    try {
-      process.kill(target, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
+  killPid(-pid);
+  killPid(pid);
 };
-
-async function unmountUnder(dir: string): Promise<void> {
-  const info = await readFile("/proc/self/mountinfo", "utf8").catch(() => "");
-  const points = info
-    .split("\n")
-    .map((line) => line.split(" ")[4])
-    .filter((p): p is string => p !== undefined && (p === dir || p.startsWith(`${dir}/`)))
-    .sort((a, b) => b.length - a.length);
-  for (const point of points) await exec("umount", ["-l", point], { reject: false, timeoutMs: 10_000 });
-}
 
 async function undo(step: UndoStep): Promise<void> {
   if ("kill" in step) kill(step.kill);
@@ -59,7 +39,7 @@ for (;;) {
   const text = await readFile(journal, "utf8").catch(() => undefined);
   // The journal goes when the process ended cleanly: nothing to do.
   if (text === undefined) process.exit(0);
-  if (!alive(watched)) {
+  if (!isAlive(watched)) {
     const entries = Object.values(JSON.parse(text) as Record<string, { steps: UndoStep[] }>).map(
       (e) => e.steps,
     );

@@ -126,7 +126,7 @@ export async function applyRunLimits(
         memoryPeak >= settings.memoryBytes * 0.98 &&
         /exit code: 137|\bKilled\b|out of memory/i.test(output)
       )
-        found.push(`memory (${formatBytes(settings.memoryBytes)})`);
+        found.push(`memory (${formatLimit(settings.memoryBytes)})`);
       const pidsPeak = Number(await read(join(pids, "pids.peak"))) || 0;
       if (
         pidsPeak >= settings.pids &&
@@ -137,7 +137,7 @@ export async function applyRunLimits(
       const nearlyFull =
         fs !== undefined && fs.bavail * fs.bsize < Math.min(64 * 1024 ** 2, settings.diskBytes * 0.01);
       if (nearlyFull || /no space left on device/i.test(output))
-        found.push(`disk (${formatBytes(settings.diskBytes)})`);
+        found.push(`disk (${formatLimit(settings.diskBytes)})`);
       return found;
     },
     async usage() {
@@ -152,7 +152,8 @@ export async function applyRunLimits(
   };
 }
 
-export function formatBytes(bytes: number): string {
+/** In binary units, as the limits are set (GRADER_LIMIT_MEMORY_MIB, ..._DISK_GIB). */
+export function formatLimit(bytes: number): string {
   if (bytes >= GIB) return `${+(bytes / GIB).toFixed(1)} GiB`;
   return `${Math.round(bytes / 1024 ** 2)} MiB`;
 }
