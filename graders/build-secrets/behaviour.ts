@@ -12,6 +12,7 @@ import { formatDuration } from "../../harness/report/format.ts";
 import type { PrivateNpmRegistry } from "../../harness/run/private-npm-registry.ts";
 import { Canary } from "../../harness/secrets/canary.ts";
 import type { LeakFinding, LeakPlace } from "../../harness/secrets/leak-finding.ts";
+import { ScanLedger } from "../../harness/secrets/content-scanner.ts";
 import {
   scanAttestations,
   scanCache,
@@ -139,18 +140,27 @@ export async function gradeBehaviour(
   );
 
   ctx.progress("searching history, config, layers, attestations and cache for the token...");
+  // One ledger per place, so a bound reached in the cache does not cast doubt on the layers.
+  const layerLedger = new ScanLedger();
+  const cacheLedger = new ScanLedger();
   const findings: LeakFinding[] = [
     ...scanHistory(image, canary),
     ...scanConfig(image, canary),
-    ...(await scanLayers(source, image, canary)),
+    ...(await scanLayers(source, image, canary, layerLedger)),
     ...(await scanAttestations(source, read, canary)),
     ...(await scanCache(source, "cache", canary, {
+      ledger: cacheLedger,
       skip: new Set([
         ...image.manifest.layers.map((l) => l.digest),
         ...(image.config.rootfs?.diff_ids ?? []),
       ]),
     })),
   ];
+  const unsearched: Partial<Record<LeakPlace, readonly string[]>> = {
+    layer: layerLedger.limits,
+    cache: cacheLedger.limits,
+  };
+  ctx.measurements["leaks.decodedBytes"] = layerLedger.decodedBytes + cacheLedger.decodedBytes;
   ctx.measurements["leaks.found"] = findings.length;
   ctx.measurements["image.layers"] = image.manifest.layers.length;
   for (const [place, { id, fix }] of Object.entries(LEAK_CHECKS) as [
@@ -158,12 +168,22 @@ export async function gradeBehaviour(
     { id: string; fix: string },
   ][]) {
     const here = findings.filter((f) => f.place === place);
+    const limits = unsearched[place] ?? [];
+    if (here.length === 0 && limits.length > 0) {
+      // Not proven clean is not clean: a file too big or too deeply nested to open could hide it.
+      card.fail(id, {
+        message:
+          "The search for the token could not open everything, so the grader cannot prove it is absent. Remove the large or deeply nested compressed files from the image (or the cache), or ask your instructor to raise the bound.",
+        details: limits.map((l) => `Not searched further: ${l}`),
+      });
+      continue;
+    }
     if (here.length === 0) {
       card.pass(id, {
         message:
           place === "cache"
             ? "The mode=max registry cache holds no trace of the token."
-            : `No trace of the token (plain, base64, hex or URL-encoded).`,
+            : "No trace of the token, in any encoding or compressed file the search decodes.",
       });
       continue;
     }
@@ -174,10 +194,13 @@ export async function gradeBehaviour(
     const located = first.find((x) => x.line !== undefined);
     card.fail(id, {
       message: `The token leaks in ${here.length} place(s). ${fix}`,
-      details: first.map(
-        ({ f, line }) =>
-          `${f.where} [${f.encodings.join(", ")}]${f.createdBy ? ` written by: ${f.createdBy.slice(0, 160)}` : ""}${line ? ` (Dockerfile line ${line})` : ""}${f.deletedLater ? "; deleted by a later layer but still shipped" : ""}`,
-      ),
+      details: [
+        ...first.map(
+          ({ f, line }) =>
+            `${f.where} [${f.encodings.join(", ")}]${f.createdBy ? ` written by: ${f.createdBy.slice(0, 160)}` : ""}${line ? ` (Dockerfile line ${line})` : ""}${f.deletedLater ? "; deleted by a later layer but still shipped" : ""}`,
+        ),
+        ...limits.map((l) => `Not searched further: ${l}`),
+      ],
       location: { file: "Dockerfile", ...(located?.line ? { line: located.line } : {}) },
     });
   }

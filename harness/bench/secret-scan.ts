@@ -1,12 +1,14 @@
 /**
  * Benchmark for the leak scanner: streaming every layer of a large image (two sizes) against
- * `gzip -dc BLOB | grep -c CANARY` over the same blobs on disk, in the same run; and the
- * scanner's peak memory (VmHWM of a fresh process) at both sizes, which must stay flat.
- *   npm run bench:scan [-- --sizes 256,640]   (MiB of layer content)
+ * `gzip -dc BLOB | grep -F -c -f PATTERNS` over the same blobs on disk, in the same run, with
+ * every pattern the scanner searches (the canary's raw and decoded forms); and the scanner's
+ * peak memory (VmHWM of a fresh process) at both sizes, which must stay flat.
+ *   npm run bench:scan [-- --sizes 256,640] [-- --baseline ../other-checkout]
+ * `--baseline` also runs the scanner of another checkout (an older commit) on the same blobs.
  */
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BuildCommand } from "../buildx/build-command.ts";
 import { Buildx } from "../buildx/buildx.ts";
@@ -16,8 +18,17 @@ import { exec, baseEnv } from "../exec/exec.ts";
 import { Canary } from "../secrets/canary.ts";
 import { formatBytes, formatDuration } from "../report/format.ts";
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "256,640" } } });
+const { values } = parseArgs({
+  options: { sizes: { type: "string", default: "256,640" }, baseline: { type: "string" } },
+});
 const sizes = values.sizes.split(",").map(Number);
+
+interface ScanFigures {
+  ms: number;
+  hwmKb: number;
+  findings: number;
+  layers: string[];
+}
 const canary = Canary.random("bench");
 const env = await openEnvironment({ mirror: await detectMirror() });
 const work = await mkdtemp(join(tmpdir(), "bench-scan-"));
@@ -41,17 +52,23 @@ try {
       timeoutMs: 1_800_000,
     });
     if (!built.ok) throw new Error(built.failure?.message);
-    const child = await exec(
-      process.execPath,
-      ["--import", "tsx", new URL("./scan-child.ts", import.meta.url).pathname, layout, canary.value],
-      { env: baseEnv(), timeoutMs: 1_800_000 },
-    );
-    const scan = JSON.parse(child.stdout) as {
-      ms: number;
-      hwmKb: number;
-      findings: number;
-      layers: string[];
+    const scanWith = async (checkout: string): Promise<ScanFigures> => {
+      const child = await exec(
+        process.execPath,
+        ["--import", "tsx", join(checkout, "harness/bench/scan-child.ts"), layout, canary.value],
+        { env: baseEnv(), timeoutMs: 1_800_000, cwd: checkout },
+      );
+      return JSON.parse(child.stdout) as ScanFigures;
     };
+    const scan = await scanWith(resolve(new URL("../..", import.meta.url).pathname));
+    const baseline = values.baseline === undefined ? undefined : await scanWith(resolve(values.baseline));
+    const patterns = join(work, "patterns");
+    await writeFile(
+      patterns,
+      [...canary.needles, ...canary.escaped, ...canary.wrapped, ...canary.hex]
+        .map((n) => n.bytes.toString())
+        .join("\n") + "\n",
+    );
     let grepMs = 0;
     let compressed = 0;
     let matches = 0;
@@ -59,7 +76,7 @@ try {
       const blob = join(layout, "blobs", ...digest.split(":"));
       compressed += (await stat(blob)).size;
       const t = performance.now();
-      const r = await exec("sh", ["-c", `gzip -dc '${blob}' | grep -c '${canary.value}' || true`], {
+      const r = await exec("sh", ["-c", `gzip -dc '${blob}' | grep -F -c -f '${patterns}' || true`], {
         timeoutMs: 1_800_000,
       });
       grepMs += performance.now() - t;
@@ -71,8 +88,12 @@ try {
     console.log(
       `  leak scanner: ${formatDuration(scan.ms)}, peak RSS ${formatBytes(scan.hwmKb * 1024)}, findings ${scan.findings}`,
     );
-    console.log(`  gzip -dc | grep -c: ${formatDuration(grepMs)}, matches ${matches}`);
+    console.log(`  gzip -dc | grep -F -f: ${formatDuration(grepMs)}, matches ${matches}`);
     console.log(`  ratio scanner/grep: ${(scan.ms / grepMs).toFixed(2)}`);
+    if (baseline)
+      console.log(
+        `  baseline scanner: ${formatDuration(baseline.ms)}, peak RSS ${formatBytes(baseline.hwmKb * 1024)}, findings ${baseline.findings}, ratio ${(baseline.ms / grepMs).toFixed(2)}`,
+      );
     await rm(layout, { recursive: true, force: true });
     await rm(context, { recursive: true, force: true });
   }

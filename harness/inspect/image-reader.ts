@@ -3,7 +3,7 @@ import { ImageFilesystem } from "./image-filesystem.ts";
 import { attestationEntries, imageEntries, layerHistory } from "./image-index.ts";
 import type { ImageSource } from "./image-source.ts";
 import type { LayerEntry } from "./layer-entry.ts";
-import { compressionOf, scanLayer, type ScanSummary } from "./layer-scanner.ts";
+import { compressionOf, scanLayer, type EntryVisitor, type ScanSummary } from "./layer-scanner.ts";
 import {
   platformString,
   type Descriptor,
@@ -89,7 +89,7 @@ export interface LayerVisit {
 export async function scanImageLayers(
   source: ImageSource,
   image: PlatformImage,
-  visit: (where: LayerVisit, entry: LayerEntry) => ((chunk: Buffer) => void) | undefined,
+  visit: (where: LayerVisit, entry: LayerEntry) => ReturnType<EntryVisitor>,
 ): Promise<ScanSummary[]> {
   const summaries: ScanSummary[] = [];
   const pairs = layerHistory(image.config, image.manifest.layers);

@@ -1,16 +1,18 @@
-import { Transform, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { Decompress } from "fzstd";
 import { Parser, type ReadEntry } from "tar";
 import { GraderError } from "../errors.ts";
+import { zstdStream } from "./stream-decoder.ts";
+import { feedEntry, type ByteSink } from "./byte-sink.ts";
 import { normalisePath, whiteoutOf, type LayerEntry } from "./layer-entry.ts";
 
 /**
- * What to do with each entry: return a sink to receive the file's bytes as they stream past,
- * or undefined to skip them. Nothing is ever written to disk.
+ * What to do with each entry: return a sink to receive the file's bytes as they stream past
+ * (a function, or a ByteSink that may hold the stream back), or undefined to skip them.
+ * Nothing is ever written to disk.
  */
-export type EntryVisitor = (entry: LayerEntry) => ((chunk: Buffer) => void) | undefined;
+export type EntryVisitor = (entry: LayerEntry) => ((chunk: Buffer) => void) | ByteSink | undefined;
 
 export interface ScanSummary {
   readonly entries: number;
@@ -36,6 +38,7 @@ export async function scanLayer(
   let entries = 0;
   let bytes = 0;
   const warnings: string[] = [];
+  const fed: Promise<void>[] = [];
   const parser = new Parser({
     strict: false,
     onwarn: (code: string, message: string | Error) => {
@@ -54,7 +57,8 @@ export async function scanLayer(
       };
       bytes += entry.size;
       const sink = visit(layerEntry);
-      if (sink) entry.on("data", (chunk: Buffer) => sink(chunk));
+      if (typeof sink === "function") entry.on("data", (chunk: Buffer) => sink(chunk));
+      else if (sink) fed.push(feedEntry(entry, sink));
       else entry.resume();
     },
   });
@@ -63,6 +67,7 @@ export async function scanLayer(
   if (compression === "zstd") stages.push(zstdStream());
   try {
     await pipeline([stream, ...stages, parser]);
+    await Promise.all(fed);
   } catch (error) {
     throw new GraderError(
       "LAYER_READ_FAILED",
@@ -88,30 +93,4 @@ function typeOf(type: string): LayerEntry["type"] {
     default:
       return "other";
   }
-}
-
-/** zstd frames decoded in JS (Node 20's zlib has no zstd), streaming. */
-function zstdStream(): Transform {
-  let push: (chunk: Buffer) => void = () => undefined;
-  const decoder = new Decompress((chunk) => push(Buffer.from(chunk)));
-  return new Transform({
-    transform(chunk: Buffer, _enc, callback) {
-      push = (c) => this.push(c);
-      try {
-        decoder.push(chunk);
-        callback();
-      } catch (error) {
-        callback(error instanceof Error ? error : new Error(String(error)));
-      }
-    },
-    flush(callback) {
-      push = (c) => this.push(c);
-      try {
-        decoder.push(new Uint8Array(0), true);
-        callback();
-      } catch (error) {
-        callback(error instanceof Error ? error : new Error(String(error)));
-      }
-    },
-  });
 }

@@ -2,18 +2,19 @@ import type { ImageSource } from "../inspect/image-source.ts";
 import type { ImageRead, PlatformImage } from "../inspect/image-reader.ts";
 import { scanImageLayers } from "../inspect/image-reader.ts";
 import { compressionOf, scanLayer } from "../inspect/layer-scanner.ts";
-import type { LayerEntry } from "../inspect/layer-entry.ts";
 import type { Canary } from "./canary.ts";
+import { ContentMatcher } from "./content-matcher.ts";
+import { ContentScanner, ScanLedger } from "./content-scanner.ts";
 import type { LeakFinding } from "./leak-finding.ts";
-import { StreamMatcher } from "./stream-matcher.ts";
 
 const short = (digest: string): string => digest.replace(/^sha256:/, "").slice(0, 12);
 const clean = (createdBy: string): string => createdBy.replace(/\s*# buildkit$/, "");
+const inside = (within: readonly string[]): string => within.map((w) => ` › ${w}`).join("");
 
 /** `docker history`: every step's created_by and comment. */
 export function scanHistory(image: PlatformImage, canary: Canary): LeakFinding[] {
   return (image.config.history ?? []).flatMap((entry, index) => {
-    const encodings = canary.findIn(`${entry.created_by ?? ""}\n${entry.comment ?? ""}`);
+    const encodings = ContentMatcher.find(canary, `${entry.created_by ?? ""}\n${entry.comment ?? ""}`);
     return encodings.length > 0
       ? [
           {
@@ -43,61 +44,66 @@ export function scanConfig(image: PlatformImage, canary: Canary): LeakFinding[] 
   const findings: LeakFinding[] = [];
   for (const [field, value] of fields) {
     if (value === undefined || value === null) continue;
-    const encodings = canary.findIn(JSON.stringify(value));
+    const encodings = ContentMatcher.find(canary, JSON.stringify(value));
     if (encodings.length > 0) findings.push({ place: "config", where: `config ${field}`, encodings });
   }
   return findings;
 }
 
-/** Every file of every layer, names and contents, including files a later layer deletes. */
+/**
+ * Every file of every layer, names and contents, including files a later layer deletes, and
+ * what compressed or archived files hold. `ledger` collects the bounds the search reached.
+ */
 export async function scanLayers(
   source: ImageSource,
   image: PlatformImage,
   canary: Canary,
+  ledger: ScanLedger = new ScanLedger(),
 ): Promise<LeakFinding[]> {
-  const hits: {
+  const files: {
     layer: number;
     digest: string;
     path: string;
     createdBy: string | undefined;
-    matcher: StreamMatcher | undefined;
+    scanner: ContentScanner | undefined;
     nameHit: string[];
   }[] = [];
   const whiteouts: { layer: number; target: string; opaque: boolean }[] = [];
   await scanImageLayers(source, image, (where, entry) => {
     if (entry.whiteout) whiteouts.push({ layer: where.index, ...entry.whiteout });
-    const nameHit = canary.findIn(`${entry.path}\n${entry.linkpath ?? ""}`);
-    const matcher = entry.type === "file" && entry.size > 0 ? new StreamMatcher(canary) : undefined;
-    if (nameHit.length > 0 || matcher)
-      hits.push({
+    const nameHit = ContentMatcher.find(canary, `${entry.path}\n${entry.linkpath ?? ""}`);
+    const scanner =
+      entry.type === "file" && entry.size > 0 ? new ContentScanner(canary, ledger, [], 0) : undefined;
+    if (nameHit.length > 0 || scanner)
+      files.push({
         layer: where.index,
         digest: where.layer.digest,
         path: entry.path,
         createdBy: where.history?.created_by === undefined ? undefined : clean(where.history.created_by),
-        matcher,
+        scanner,
         nameHit,
       });
-    return matcher ? (chunk) => matcher.push(chunk) : undefined;
+    return scanner;
   });
-  return hits.flatMap((h) => {
-    const encodings = [...new Set([...h.nameHit, ...(h.matcher?.found ?? [])])];
-    if (encodings.length === 0) return [];
+  return files.flatMap((f) => {
+    const hits = [
+      ...(f.nameHit.length > 0 ? [{ within: [], encodings: f.nameHit.map((e) => `${e} (file name)`) }] : []),
+      ...(f.scanner?.found ?? []),
+    ];
     const deletedLater = whiteouts.some(
       (w) =>
-        w.layer > h.layer &&
+        w.layer > f.layer &&
         (w.opaque
-          ? h.path.startsWith(`${w.target}/`)
-          : h.path === w.target || h.path.startsWith(`${w.target}/`)),
+          ? f.path.startsWith(`${w.target}/`)
+          : f.path === w.target || f.path.startsWith(`${w.target}/`)),
     );
-    return [
-      {
-        place: "layer" as const,
-        where: `layer ${h.layer + 1} (${short(h.digest)}) /${h.path}`,
-        encodings,
-        ...(h.createdBy ? { createdBy: h.createdBy } : {}),
-        deletedLater,
-      },
-    ];
+    return hits.map((hit) => ({
+      place: "layer" as const,
+      where: `layer ${f.layer + 1} (${short(f.digest)}) /${f.path}${inside(hit.within)}`,
+      encodings: hit.encodings,
+      ...(f.createdBy ? { createdBy: f.createdBy } : {}),
+      deletedLater,
+    }));
   });
 }
 
@@ -113,7 +119,7 @@ export async function scanAttestations(
     if (manifest.document.kind !== "manifest") continue;
     for (const layer of manifest.document.layers) {
       const text = JSON.stringify(await source.json(layer.digest));
-      const encodings = canary.findIn(text);
+      const encodings = ContentMatcher.find(canary, text);
       const predicate = layer.annotations?.["in-toto.io/predicate-type"] ?? layer.mediaType;
       if (encodings.length > 0)
         findings.push({
@@ -136,8 +142,9 @@ export async function scanCache(
   source: ImageSource,
   reference: string,
   canary: Canary,
-  options: { skip?: ReadonlySet<string> } = {},
+  options: { skip?: ReadonlySet<string>; ledger?: ScanLedger } = {},
 ): Promise<LeakFinding[]> {
+  const ledger = options.ledger ?? new ScanLedger();
   const top = await source.manifest(reference);
   const blobs =
     top.document.kind === "index" ? top.document.manifests : [top.document.config, ...top.document.layers];
@@ -149,22 +156,30 @@ export async function scanCache(
     if (options.skip?.has(blob.digest) || (uncompressed !== undefined && options.skip?.has(uncompressed)))
       continue;
     if (/tar|layer/.test(blob.mediaType)) {
-      const files: { entry: LayerEntry; matcher: StreamMatcher }[] = [];
+      const files: { path: string; scanner: ContentScanner; nameHit: string[] }[] = [];
       await scanLayer(await source.blob(blob.digest), compressionOf(blob.mediaType), (entry) => {
-        if (entry.type !== "file" || entry.size === 0) return undefined;
-        const matcher = new StreamMatcher(canary);
-        files.push({ entry, matcher });
-        return (chunk) => matcher.push(chunk);
+        const nameHit = ContentMatcher.find(canary, `${entry.path}\n${entry.linkpath ?? ""}`);
+        const scanner = new ContentScanner(canary, ledger);
+        if (nameHit.length > 0 || (entry.type === "file" && entry.size > 0))
+          files.push({ path: entry.path, scanner, nameHit });
+        return entry.type === "file" && entry.size > 0 ? scanner : undefined;
       });
-      for (const f of files)
-        if (f.matcher.found.size > 0)
+      for (const f of files) {
+        const hits = [
+          ...(f.nameHit.length > 0
+            ? [{ within: [], encodings: f.nameHit.map((e) => `${e} (file name)`) }]
+            : []),
+          ...f.scanner.found,
+        ];
+        for (const hit of hits)
           findings.push({
             place: "cache",
-            where: `cache layer ${short(blob.digest)} /${f.entry.path}`,
-            encodings: [...f.matcher.found],
+            where: `cache layer ${short(blob.digest)} /${f.path}${inside(hit.within)}`,
+            encodings: hit.encodings,
           });
+      }
     } else {
-      const encodings = canary.findIn(JSON.stringify(await source.json(blob.digest)));
+      const encodings = ContentMatcher.find(canary, JSON.stringify(await source.json(blob.digest)));
       if (encodings.length > 0)
         findings.push({
           place: "cache",
