@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Seeds the loopback registry (the engine's Docker Hub mirror) with stand-in base images built
 # from Debian's packages, so Dockerfiles keep ordinary FROM lines offline:
-#   busybox, alpine:3.19 ...      busybox-static, linux/amd64 + linux/arm64
-#   node:20-alpine, node:20 ...   the machine's Node.js + npm on busybox, linux/amd64
-#   golang:1.22-alpine ...        Debian's Go 1.24 toolchain on busybox, linux/amd64 + linux/arm64
+#   busybox ...                   busybox-static, linux/amd64 + linux/arm64
+#   alpine:3.19 ...               the same, with Alpine's users and groups, adduser/addgroup and
+#                                 an apk that says it cannot reach Alpine's index offline
+#   node:20-alpine, node:20 ...   the machine's Node.js + npm on the alpine stand-in, linux/amd64
+#   golang:1.22-alpine ...        Debian's Go 1.24 toolchain on the alpine stand-in, amd64 + arm64
 # Images carry the machine's CA bundle so package installs reach registries through a
-# TLS-intercepting proxy. A stamp of the inputs makes a second run a no-op.
+# TLS-intercepting proxy, and the label org.bk-grader.stand-in so the grader can tell them from
+# the real ones. harness/engine/stand-in-facts.json lists what each must share with the real
+# image. A stamp of the inputs makes a second run a no-op.
 set -euo pipefail
 PREFIX=${GRADER_ENGINE_PREFIX:-/opt/bk-grader}
 STATE=${GRADER_ENGINE_STATE:-/var/lib/bk-grader}
@@ -15,7 +19,8 @@ log() { printf '[seed %5ss] %s\n' "$SECONDS" "$*"; }
 NODE_BIN=$(command -v node)
 NPM_DIR=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
 CA=/etc/ssl/certs/ca-certificates.crt
-stamp_src="$(sha256sum "$0" | cut -c1-16) $("$NODE_BIN" --version) $(sha256sum "$CA" | cut -c1-16) $(ls "$PREFIX"/go-amd64/usr/lib) $(/bin/busybox 2>&1 | sed -n 1p)"
+HERE=$(dirname "$(readlink -f "$0")")
+stamp_src="$(cat "$0" "$HERE"/stand-in/* | sha256sum | cut -c1-16) $("$NODE_BIN" --version) $(sha256sum "$CA" | cut -c1-16) $(ls "$PREFIX"/go-amd64/usr/lib) $(/bin/busybox 2>&1 | sed -n 1p)"
 stamp=$(printf '%s' "$stamp_src" | sha256sum | cut -c1-32)
 have() { curl -fsS -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json' "http://$REG/v2/library/$1/manifests/$2"; }
 if [ "$(cat "$STATE/seed.stamp" 2>/dev/null)" = "$stamp" ] && have busybox latest && have node 20-alpine && have golang 1.22-alpine; then
@@ -36,37 +41,130 @@ mkroot() { # arch busybox-binary dir
     mkdir -p "$d/$(dirname "$a")"; ln -sf /bin/busybox "$d/$a"
   done
   chmod 1777 "$d/tmp" "$d/var/tmp"
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\nnode:x:1000:1000:node:/home/node:/bin/sh\n' >"$d/etc/passwd"
-  printf 'root:x:0:\nnobody:x:65534:\nnode:x:1000:\n' >"$d/etc/group"
-  mkdir -p "$d/home/node"; chown 1000:1000 "$d/home/node"
+  # Alpine's accounts (the busybox image has fewer; nothing here depends on the difference).
+  cat >"$d/etc/passwd" <<'PW'
+root:x:0:0:root:/root:/bin/sh
+bin:x:1:1:bin:/bin:/sbin/nologin
+daemon:x:2:2:daemon:/sbin:/sbin/nologin
+lp:x:4:7:lp:/var/spool/lpd:/sbin/nologin
+sync:x:5:0:sync:/sbin:/bin/sync
+shutdown:x:6:0:shutdown:/sbin:/sbin/shutdown
+halt:x:7:0:halt:/sbin:/sbin/halt
+mail:x:8:12:mail:/var/mail:/sbin/nologin
+news:x:9:13:news:/usr/lib/news:/sbin/nologin
+uucp:x:10:14:uucp:/var/spool/uucppublic:/sbin/nologin
+cron:x:16:16:cron:/var/spool/cron:/sbin/nologin
+ftp:x:21:21::/var/lib/ftp:/sbin/nologin
+sshd:x:22:22:sshd:/dev/null:/sbin/nologin
+games:x:35:35:games:/usr/games:/sbin/nologin
+ntp:x:123:123:NTP:/var/empty:/sbin/nologin
+guest:x:405:100:guest:/dev/null:/sbin/nologin
+nobody:x:65534:65534:nobody:/:/sbin/nologin
+PW
+  cat >"$d/etc/group" <<'GR'
+root:x:0:root
+bin:x:1:root,bin,daemon
+daemon:x:2:root,bin,daemon
+sys:x:3:root,bin
+adm:x:4:root,daemon
+tty:x:5:
+disk:x:6:root
+lp:x:7:lp
+kmem:x:9:
+wheel:x:10:root
+floppy:x:11:
+mail:x:12:mail
+news:x:13:news
+uucp:x:14:uucp
+cron:x:16:cron
+audio:x:18:
+cdrom:x:19:
+dialout:x:20:root
+ftp:x:21:
+sshd:x:22:
+input:x:23:
+tape:x:26:root
+video:x:27:root
+netdev:x:28:
+kvm:x:34:
+games:x:35:
+shadow:x:42:
+www-data:x:82:
+users:x:100:games
+ntp:x:123:
+abuild:x:300:
+utmp:x:406:
+ping:x:999:
+nogroup:x:65533:
+nobody:x:65534:
+GR
+  sed 's/:.*/:*::0:::::/' "$d/etc/passwd" >"$d/etc/shadow"; chmod 640 "$d/etc/shadow"
+  mkdir -p "$d/etc/skel"; chmod 700 "$d/root"
   cp "$CA" "$d/etc/ssl/certs/ca-certificates.crt"
   ln -sf certs/ca-certificates.crt "$d/etc/ssl/cert.pem"
 }
 mkroot amd64 /bin/busybox "$W/bb/rootfs-amd64"
 mkroot arm64 "$PREFIX/busybox-arm64/bin/busybox" "$W/bb/rootfs-arm64"
-printf 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nCMD ["sh"]\n' >"$W/bb/Dockerfile"
+cp "$HERE"/stand-in/adduser "$HERE"/stand-in/addgroup "$HERE"/stand-in/apk "$W/bb/"
+# COPY gives everything to root: the shadow file's group comes from a RUN (QEMU on arm64).
+cat >"$W/bb/Dockerfile" <<'DF'
+FROM scratch AS busybox
+ARG TARGETARCH
+COPY rootfs-${TARGETARCH}/ /
+COPY --chmod=755 adduser addgroup /usr/sbin/
+RUN ["/bin/busybox", "chgrp", "shadow", "/etc/shadow"]
+LABEL org.bk-grader.stand-in="busybox: busybox-static from Debian"
+CMD ["sh"]
+
+FROM busybox AS alpine
+COPY --chmod=755 apk /sbin/apk
+RUN echo 3.19.1 >/etc/alpine-release && printf 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.19.1\nPRETTY_NAME="Alpine Linux v3.19"\n' >/etc/os-release
+LABEL org.bk-grader.stand-in="alpine: busybox-static from Debian; apk cannot install packages offline"
+CMD ["/bin/sh"]
+DF
 log "busybox / alpine (amd64, arm64)"
-docker buildx build -q --provenance=false --platform linux/amd64,linux/arm64 --push \
+docker buildx build -q --provenance=false --network host --platform linux/amd64,linux/arm64 --push --target busybox \
   -t $REG/library/busybox:latest -t $REG/library/busybox:1.36 -t $REG/library/busybox:stable \
+  "$W/bb" >/dev/null
+docker buildx build -q --provenance=false --network host --platform linux/amd64,linux/arm64 --push --target alpine \
   -t $REG/library/alpine:latest -t $REG/library/alpine:3.19 -t $REG/library/alpine:3.20 -t $REG/library/alpine:3.18 \
   "$W/bb" >/dev/null
 
-log "node (amd64: $("$NODE_BIN" --version), npm $(npm --version))"
+# Node 20's own npm is 10.8.2 (the machine's may be newer): fetched from the npm registry, with
+# the machine's npm as the fallback when the registry cannot be reached.
+NPM_FOR_IMAGE=$NPM_DIR
+if (cd "$W" && npm pack --silent npm@10.8.2 >/dev/null 2>&1); then
+  mkdir -p "$W/npm10" && tar -xzf "$W/npm-10.8.2.tgz" -C "$W/npm10" && NPM_FOR_IMAGE=$W/npm10/package
+fi
+log "node (amd64: $("$NODE_BIN" --version), npm $(node "$NPM_FOR_IMAGE/bin/npm-cli.js" --version))"
 mkdir -p "$W/node/root/usr/local/bin" "$W/node/root/usr/local/lib/node_modules"
 cp "$NODE_BIN" "$W/node/root/usr/local/bin/node"
-cp -a "$NPM_DIR" "$W/node/root/usr/local/lib/node_modules/npm"
+cp -a "$NPM_FOR_IMAGE" "$W/node/root/usr/local/lib/node_modules/npm"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$W/node/root/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$W/node/root/usr/local/bin/npx"
 for lib in $(ldd "$NODE_BIN" | awk '/=> \//{print $3} /^\t\/lib/{print $1}'); do
   mkdir -p "$W/node/root$(dirname "$lib")"; cp -L "$lib" "$W/node/root$lib"
 done
-cat >"$W/node/Dockerfile" <<'DF'
-FROM busybox
+cat >"$W/node/root/usr/local/bin/docker-entrypoint.sh" <<'EP'
+#!/bin/sh
+set -e
+# As the real image's: arguments that are not a command are node's.
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ] || { [ -f "${1}" ] && ! [ -x "${1}" ]; }; then
+  set -- node "$@"
+fi
+exec "$@"
+EP
+chmod 755 "$W/node/root/usr/local/bin/docker-entrypoint.sh"
+cat >"$W/node/Dockerfile" <<DF
+FROM alpine
 COPY root/ /
-ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt NODE_VERSION=20
+RUN addgroup -g 1000 node && adduser -u 1000 -G node -s /bin/sh -D node
+ENV NODE_VERSION=$("$NODE_BIN" --version | cut -c2-) NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+LABEL org.bk-grader.stand-in="node: the grading machine's Node.js and npm on the alpine stand-in; no yarn"
+ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["node"]
 DF
-docker buildx build -q --provenance=false --platform linux/amd64 --push \
+docker buildx build -q --provenance=false --network host --platform linux/amd64 --push \
   -t $REG/library/node:20-alpine -t $REG/library/node:20 -t $REG/library/node:20-slim \
   -t $REG/library/node:lts-alpine -t $REG/library/node:20-alpine3.19 -t $REG/library/node:latest \
   "$W/node" >/dev/null
@@ -76,13 +174,14 @@ mkdir -p "$W/go"
 # The build context does not follow symlinks: hard-link the toolchains in (copy across filesystems).
 for a in amd64 arm64; do cp -al "$PREFIX/go-$a" "$W/go/go-$a" 2>/dev/null || cp -a "$PREFIX/go-$a" "$W/go/go-$a"; done
 cat >"$W/go/Dockerfile" <<'DF'
-FROM busybox
+FROM alpine
 ARG TARGETARCH
 COPY go-${TARGETARCH}/usr/ /usr/
 RUN ["/bin/busybox", "sh", "-c", "mkdir -p /usr/local && ln -s /usr/lib/go-1.24 /usr/local/go && mkdir -p /go/bin /go/pkg && chmod -R 1777 /go"]
 ENV GOROOT=/usr/local/go GOPATH=/go GOTOOLCHAIN=local CGO_ENABLED=0 GOPROXY=off GOFLAGS=-mod=mod \
     PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 WORKDIR /go
+LABEL org.bk-grader.stand-in="golang: Debian's Go 1.24 toolchain on the alpine stand-in"
 DF
 # The RUN above executes busybox for the target platform, under QEMU for arm64.
 docker buildx build -q --provenance=false --network host --platform linux/amd64,linux/arm64 --push \

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { PassThrough, Readable, Transform, type Duplex, type Writable } from "node:stream";
 import { createGunzip, createInflate } from "node:zlib";
 import unbzip2 from "unbzip2-stream";
-import { XzReadableStream } from "xz-decompress";
+import xz from "xz-decompress";
 import { Decompress } from "fzstd";
 
 export type CompressionKind = "gzip" | "zlib" | "bzip2" | "xz" | "zstd";
@@ -32,7 +32,7 @@ function streamsFor(kind: CompressionKind): [Writable, Readable] {
       return both(bzip2Stream());
     case "xz": {
       const input = new PassThrough();
-      return [input, Readable.fromWeb(new XzReadableStream(Readable.toWeb(input)))];
+      return [input, Readable.fromWeb(new xz.XzReadableStream(Readable.toWeb(input)))];
     }
   }
 }

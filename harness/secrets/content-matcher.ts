@@ -7,8 +7,8 @@ import { UnwrapView } from "./unwrap-view.ts";
 /**
  * Every form of a canary a person can decode from a text with standard tools, searched in one
  * streaming pass: the bytes as they are, the bytes with URL and backslash escapes decoded, those
- * with whitespace removed (wrapped base64), and the hex digits of the text (hex in any layout).
- * Memory is bounded by the chunk size and a line of hex dump.
+ * with whitespace removed (wrapped base64), and the hex digits of the text (hex in any
+ * layout). Memory is bounded by the chunk size and a line.
  */
 export class ContentMatcher {
   private readonly raw: StreamMatcher;

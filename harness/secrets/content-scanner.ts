@@ -101,9 +101,20 @@ export class ContentScanner implements ByteSink {
     if (found.length > 0) this.hits.unshift({ within: this.within, encodings: found });
   }
 
-  /** Everything found, here and in what this content holds; complete once `end` resolved. */
+  /**
+   * Everything found, here and in what this content holds; complete once `end` resolved. A find
+   * in a tar's own bytes is left out when an entry of that tar shows the same thing.
+   */
   get found(): readonly ContentHit[] {
-    return this.hits;
+    return this.hits.filter(
+      (hit) =>
+        !this.hits.some(
+          (deeper) =>
+            deeper.within.length > hit.within.length &&
+            hit.within.every((w, i) => deeper.within[i] === w) &&
+            hit.encodings.every((e) => deeper.encodings.includes(e)),
+        ),
+    );
   }
 
   private async open(): Promise<void> {

@@ -1,17 +1,10 @@
 /**
  * Text with its whitespace removed: base64 as `base64`, PEM and `openssl` write it (wrapped at
  * 76 or 64 columns, or any other width, with `\n` or `\r\n`) becomes one contiguous run again.
+ * Stateless: whitespace is dropped wherever chunks are cut.
  */
 export class UnwrapView {
   push(chunk: Buffer): Buffer {
-    const out = Buffer.allocUnsafe(chunk.length);
-    let o = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i] ?? 0;
-      // Tab, line feed, vertical tab, form feed, carriage return and space.
-      if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) continue;
-      out[o++] = b;
-    }
-    return out.subarray(0, o);
+    return Buffer.from(chunk.toString("latin1").replace(/[\t\n\v\f\r ]+/g, ""), "latin1");
   }
 }
