@@ -67,23 +67,26 @@ export async function gradeBehaviour(
   const tag = `${engine.registry.host}/submission:graded`;
   const cacheRef = `${engine.registry.host}/submission:cache`;
   ctx.progress("building with the run's private registry and token...");
-  const result = await new BuildCommand(engine.buildx).runWithRetry({
-    label: "secret",
-    context: target.context,
-    dockerfile: target.dockerfile,
-    ...(target.target ? { target: target.target } : {}),
-    buildArgs: target.args,
-    labels: target.labels,
-    secrets: target.secrets,
-    secretEnv: { NPM_TOKEN: registry.token, NPM_REGISTRY: registry.url },
-    platforms: ctx.exercise.platforms,
-    output: "push",
-    tags: [tag],
-    cacheTo: [`type=registry,ref=${cacheRef},mode=max`],
-    provenance: "mode=max",
-    network: buildNetwork(ctx.exercise.network),
-    timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
-  });
+  const result = await new BuildCommand(engine.buildx).runWithRetry(
+    {
+      label: "secret",
+      context: target.context,
+      dockerfile: target.dockerfile,
+      ...(target.target ? { target: target.target } : {}),
+      buildArgs: target.args,
+      labels: target.labels,
+      secrets: target.secrets,
+      secretEnv: { NPM_TOKEN: registry.token, NPM_REGISTRY: registry.url },
+      platforms: ctx.exercise.platforms,
+      output: "push",
+      tags: [tag],
+      cacheTo: [`type=registry,ref=${cacheRef},mode=max`],
+      provenance: "mode=max",
+      network: buildNetwork(ctx.exercise.network),
+      timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
+    },
+    { onRetry: (m) => ctx.progress(m) },
+  );
   assertNotInfrastructure(result);
   ctx.measurements["build.durationMs"] = Math.round(result.durationMs);
   if (result.frontendNote) ctx.notes.push(result.frontendNote);

@@ -64,12 +64,15 @@ export async function gradeBehaviour(
   };
   const run = async (label: string, output: BuildRequest["output"]): Promise<BuildResult> => {
     ctx.progress(`${label} build...`);
-    const result = await build.runWithRetry({
-      ...base,
-      label,
-      output,
-      ...(output === "push" ? { tags: [tag] } : {}),
-    });
+    const result = await build.runWithRetry(
+      {
+        ...base,
+        label,
+        output,
+        ...(output === "push" ? { tags: [tag] } : {}),
+      },
+      { onRetry: (m) => ctx.progress(m) },
+    );
     assertNotInfrastructure(result);
     ctx.measurements[`${label}.durationMs`] = Math.round(result.durationMs);
     if (result.frontendNote && !ctx.notes.includes(result.frontendNote)) ctx.notes.push(result.frontendNote);

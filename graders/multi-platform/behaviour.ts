@@ -39,16 +39,19 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard): Prom
   const required = ctx.exercise.platforms;
   const tag = `${engine.registry.host}/submission:graded`;
   ctx.progress(`building for ${required.join(", ")}...`);
-  const result = await new BuildCommand(engine.buildx).runWithRetry({
-    label: "multi-platform",
-    context: ctx.submission.dir,
-    platforms: required,
-    output: "push",
-    tags: [tag],
-    network: buildNetwork(ctx.exercise.network),
-    provenance: "mode=min",
-    timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
-  });
+  const result = await new BuildCommand(engine.buildx).runWithRetry(
+    {
+      label: "multi-platform",
+      context: ctx.submission.dir,
+      platforms: required,
+      output: "push",
+      tags: [tag],
+      network: buildNetwork(ctx.exercise.network),
+      provenance: "mode=min",
+      timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
+    },
+    { onRetry: (m) => ctx.progress(m) },
+  );
   assertNotInfrastructure(result);
   ctx.measurements["build.durationMs"] = Math.round(result.durationMs);
   if (result.frontendNote) ctx.notes.push(result.frontendNote);

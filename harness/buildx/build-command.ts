@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { exec } from "../exec/exec.ts";
 import { lastLines } from "../exec/exec-error.ts";
 import { errorMessage, GraderError } from "../errors.ts";
+import { classifyFailure, type FailureCause } from "./failure-cause.ts";
 import type { Buildx } from "./buildx.ts";
 import { RawJsonStream } from "./rawjson-stream.ts";
 import { failingStep, type BuildStep, type StepFolder } from "./build-step.ts";
@@ -48,10 +49,11 @@ export interface BuildFailure {
   readonly logTail: string;
   readonly timedOut: boolean;
   /**
-   * The learner's steps all succeeded and BuildKit's own export or push failed: a fault of the
-   * grading infrastructure, not of the submission.
+   * The failure is the grading machine's (a registry, the network, the engine, the disk, a
+   * stand-in image), not the submission's: see `cause`.
    */
   readonly infrastructure: boolean;
+  readonly cause: FailureCause;
   /** The run's limits the build reached (memory, processes, disk), in words. */
   readonly limits: readonly string[];
 }
@@ -155,6 +157,15 @@ export class BuildCommand {
       );
       const reached =
         limits && limits.length > 0 ? `the build reached the run's limit of ${limits.join(" and ")}: ` : "";
+      const cause = classifyFailure({
+        step: failed?.name,
+        learnerStep: failed?.instruction !== undefined,
+        error: failed?.error ?? "",
+        cliMessage: execMessage ?? "",
+        log: failed?.log ?? "",
+        timedOut,
+        limits: limits ?? [],
+      });
       failure = {
         message: timedOut
           ? `the build did not finish within ${Math.round(request.timeoutMs / 1000)}s and was stopped`
@@ -162,7 +173,8 @@ export class BuildCommand {
         step: failed?.name,
         logTail: lastLines(failed?.log ?? stream.text(), 15),
         timedOut,
-        infrastructure: !timedOut && reached === "" && isInfrastructureFailure(failed, steps),
+        infrastructure: cause.party === "infrastructure",
+        cause,
         limits: limits ?? [],
       };
     }
@@ -170,13 +182,33 @@ export class BuildCommand {
   }
 
   /**
-   * Runs the build; when it fails for the grader's own reasons (the run registry refused a
-   * push), runs it once more (warm, so cheap) before the failure is reported as a grading error.
+   * Runs the build; when it fails for the grading machine's reasons and another try may help (a
+   * rate limit, a registry's 5xx, a connection reset, a refused push), runs it again after a
+   * backoff that honours the registry's Retry-After, up to `attempts` runs in all. Each retry is
+   * logged through `onRetry`; the last result is returned either way.
    */
-  async runWithRetry(request: BuildRequest): Promise<BuildResult> {
-    const first = await this.run(request);
-    if (first.ok || !first.failure?.infrastructure) return first;
-    return this.run(request);
+  async runWithRetry(
+    request: BuildRequest,
+    options: {
+      attempts?: number;
+      onRetry?: (message: string) => void;
+      sleep?: (ms: number) => Promise<void>;
+    } = {},
+  ): Promise<BuildResult> {
+    const attempts = options.attempts ?? 3;
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    let result = await this.run(request);
+    for (let attempt = 2; attempt <= attempts; attempt++) {
+      const cause = result.failure?.cause;
+      if (result.ok || cause?.party !== "infrastructure" || !cause.retryable) break;
+      const waitMs = retryDelayMs(attempt - 1, cause.retryAfterSeconds);
+      options.onRetry?.(
+        `${request.label} build: ${cause.kind} (${result.failure?.message.slice(0, 200) ?? ""}); trying again in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${attempts})`,
+      );
+      await sleep(waitMs);
+      result = await this.run(request);
+    }
+    return result;
   }
 
   /** Sets aside an unpullable `# syntax=` frontend (GRADER_FRONTEND=pull keeps it). */
@@ -238,21 +270,37 @@ function stepReporter(onStep: NonNullable<BuildRequest["onStep"]>): (folder: Ste
 
 /** A build that failed for the grader's reasons is a grading error, never the learner's failure. */
 export function assertNotInfrastructure(result: BuildResult): void {
-  if (result.failure?.infrastructure) {
+  const cause = result.failure?.cause;
+  if (cause?.party === "infrastructure") {
     throw new GraderError(
-      "BUILDER_FAILED",
-      `the ${result.label} build's own ${result.failure.step ?? "export"} failed: ${result.failure.message}`,
-      {
-        hint: "This is not your submission's fault: grade again. If it persists, check the engine and the run registry (harness/engine/provision.sh).",
-      },
+      cause.code,
+      `the ${result.label} build failed for a reason that is not the submission's (${cause.kind}) at ${result.failure?.step ?? "the build"}: ${result.failure?.message ?? ""}`,
+      { hint: `This is not the learner's fault, and no score is given. ${cause.advice}` },
     );
   }
 }
 
+/** Exponential backoff from 2 s (2, 4, 8...), or the registry's Retry-After, at most a minute. */
+export function retryDelayMs(retry: number, retryAfterSeconds: number | undefined): number {
+  const seconds = retryAfterSeconds ?? 2 ** retry;
+  return Math.min(60, Math.max(1, seconds)) * 1000;
+}
+
+/** Whether a failed step (and the others' state) is the grading machine's fault. */
 export function isInfrastructureFailure(failed: BuildStep | undefined, steps: readonly BuildStep[]): boolean {
-  if (!failed || failed.instruction !== undefined) return false;
   const learnerStepFailed = steps.some(
     (s) => s.instruction !== undefined && s.error !== undefined && !/context canceled/.test(s.error),
   );
-  return !learnerStepFailed && /^(pushing|exporting|unpacking|writing image|naming)/.test(failed.name);
+  if (learnerStepFailed && failed?.instruction === undefined) return false;
+  return (
+    classifyFailure({
+      step: failed?.name,
+      learnerStep: failed?.instruction !== undefined,
+      error: failed?.error ?? "",
+      cliMessage: "",
+      log: failed?.log ?? "",
+      timedOut: false,
+      limits: [],
+    }).party === "infrastructure"
+  );
 }
