@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { bringsSource, isBuildCommand, isInstallCommand, isManifestPath } from "./install-command.ts";
+import { parseDockerfile } from "../../harness/dockerfile/dockerfile-model.ts";
+import { Scorecard } from "../../harness/grading/scorecard.ts";
+import { CHECK_LIST, CHECKS } from "./checks.ts";
+import { checkDockerfile } from "./dockerfile-checks.ts";
 
 describe("install and build commands", () => {
   it.each([
@@ -31,5 +35,18 @@ describe("install and build commands", () => {
     );
     expect([".", "./", "src", "src/server.ts", "*"].every(bringsSource)).toBe(true);
     expect(["package.json", "tsconfig.json"].some(bringsSource)).toBe(false);
+  });
+  it("takes the common `package-lock.json*` glob (and JSON-form COPY) for manifests", () => {
+    expect(isManifestPath("package-lock.json*")).toBe(true);
+    expect(bringsSource("package-lock.json*")).toBe(false);
+    const model = parseDockerfile(
+      'FROM node:20-alpine AS build\nWORKDIR /app\nCOPY ["package.json", "package-lock.json*", "./"]\nRUN ["npm", "ci"]\nCOPY . .\nRUN npm run build\nFROM node:20-alpine\nCOPY --from=build /app/dist ./dist\n',
+    );
+    const card = new Scorecard(CHECK_LIST);
+    checkDockerfile(model, card);
+    const manifests = card.all().find((c) => c.id === CHECKS.manifestsFirst.id);
+    expect(manifests?.status, manifests?.message).toBe("passed");
+    // The exec-form install is seen (it has no cache mount, so that check fails on it).
+    expect(card.all().find((c) => c.id === CHECKS.installCacheMount.id)?.message).toMatch(/line 4/);
   });
 });

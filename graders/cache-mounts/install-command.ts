@@ -15,7 +15,8 @@ const MANIFEST =
   /(^|\/)(package(\*|-lock)?\.json|package\*\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|\.npmrc|\.yarnrc(\.yml)?)$/;
 
 export function isManifestPath(path: string): boolean {
-  return MANIFEST.test(path.replace(/^\.\//, ""));
+  // `package-lock.json*` (copy the lock file if there is one) is a manifest too.
+  return MANIFEST.test(path.replace(/^\.\//, "").replace(/\*+$/, ""));
 }
 
 /** Whether a COPY source may bring application source with it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findStage, mountsOf, parseDockerfile } from "./dockerfile-model.ts";
+import { findStage, jsonForm, mountsOf, parseDockerfile } from "./dockerfile-model.ts";
 
 const text = [
   "# syntax=docker/dockerfile:1",
@@ -40,5 +40,22 @@ describe("Dockerfile model", () => {
     ]);
     expect(parseDockerfile("FROM a\nFORM b\n").problems).toEqual(["line 2: unknown instruction FORM"]);
     expect(parseDockerfile("").stages).toEqual([]);
+  });
+  it("reads JSON-form arguments as BuildKit does, and shell form otherwise", () => {
+    const json = parseDockerfile(
+      'FROM node:20-alpine AS Build\nCOPY ["package.json", "package-lock.json*", "./"]\nRUN ["npm", "ci", "--omit=dev"]\nCMD ["node", "a b.js"]\nRUN [not json]\n',
+    );
+    const [copy, run, cmd, shell] = json.stages[0]?.instructions ?? [];
+    expect(copy?.args).toEqual(["package.json", "package-lock.json*", "./"]);
+    expect(run?.text).toBe("npm ci --omit=dev");
+    expect(cmd?.args).toEqual(["node", "a b.js"]);
+    expect(shell?.args).toEqual(["[not", "json]"]);
+    expect(jsonForm('["a", 1]')).toBeUndefined();
+    expect(jsonForm("[]")).toEqual([]);
+  });
+  it("matches stage names without regard to case, as BuildKit does", () => {
+    const model = parseDockerfile("FROM busybox AS Builder\nFROM busybox\nCOPY --from=builder /a /b\n");
+    expect(findStage(model, "builder")?.index).toBe(0);
+    expect(findStage(model, "BUILDER")?.index).toBe(0);
   });
 });

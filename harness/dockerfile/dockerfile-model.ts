@@ -108,9 +108,11 @@ function toModel(instruction: Instruction): InstructionModel {
     value: f.getValue() ?? undefined,
     options: Object.fromEntries(f.getOptions().map((o) => [o.getName(), o.getValue() ?? ""])),
   }));
-  const args = instruction.getArguments().map((a) => a.getValue());
+  const keyword = instruction.getKeyword().toUpperCase();
+  const words = instruction.getArguments().map((a) => a.getValue());
+  const args = (JSON_FORM.has(keyword) ? jsonForm(words.join(" ")) : undefined) ?? words;
   return {
-    keyword: instruction.getKeyword().toUpperCase(),
+    keyword,
     line: range.start.line + 1,
     endLine: range.end.line + 1,
     flags,
@@ -119,10 +121,27 @@ function toModel(instruction: Instruction): InstructionModel {
   };
 }
 
+/** Instructions BuildKit reads in exec (JSON) form when their arguments are a JSON array of strings. */
+const JSON_FORM = new Set(["RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "SHELL", "VOLUME"]);
+
+/**
+ * The strings of a JSON-form instruction (`COPY ["a b", "./"]`), as BuildKit takes them; anything
+ * that is not a JSON array of strings is shell form, also as BuildKit takes it.
+ */
+export function jsonForm(text: string): string[] | undefined {
+  if (!/^\s*\[/.test(text)) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The stage a `--from=` or FROM refers to: by name or by index. */
 export function findStage(model: DockerfileModel, ref: string): StageModel | undefined {
   return (
-    model.stages.find((s) => s.name === ref.toLowerCase()) ??
+    model.stages.find((s) => s.name?.toLowerCase() === ref.toLowerCase()) ??
     (/^\d+$/.test(ref) ? model.stages[Number(ref)] : undefined)
   );
 }
