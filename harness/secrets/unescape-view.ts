@@ -31,7 +31,8 @@ export class UnescapeView {
         i++;
         continue;
       }
-      o += out.write(decoded.text, o, "utf8");
+      if (decoded.byte !== undefined) out[o++] = decoded.byte;
+      else o += out.write(decoded.text, o, "utf8");
       i += decoded.length;
     }
     this.carry = Buffer.from(input.subarray(i));
@@ -42,38 +43,60 @@ export class UnescapeView {
 const PERCENT = 0x25;
 const BACKSLASH = 0x5c;
 
+// Byte by byte, without strings: a file of nothing but `%` or `\` must not slow the search.
 function hexAt(input: Buffer, at: number, digits: number): number | undefined {
-  const text = input.toString("latin1", at, at + digits);
-  return text.length === digits && /^[0-9a-fA-F]+$/.test(text) ? parseInt(text, 16) : undefined;
-}
-
-function percent(input: Buffer, i: number): { text: string; length: number } | undefined {
-  const value = hexAt(input, i + 1, 2);
-  return value === undefined ? undefined : { text: String.fromCharCode(value), length: 3 };
-}
-
-const SIMPLE: Record<string, string> = {
-  n: "\n",
-  r: "\r",
-  t: "\t",
-  b: "\b",
-  f: "\f",
-  v: "\v",
-  "/": "/",
-  "\\": "\\",
-  '"': '"',
-  "'": "'",
-};
-
-function backslash(input: Buffer, i: number): { text: string; length: number } | undefined {
-  const next = String.fromCharCode(input[i + 1] ?? 0);
-  const simple = SIMPLE[next];
-  if (simple !== undefined) return { text: simple, length: 2 };
-  if (next === "x") {
-    const value = hexAt(input, i + 2, 2);
-    return value === undefined ? undefined : { text: String.fromCharCode(value), length: 4 };
+  let value = 0;
+  for (let i = at; i < at + digits; i++) {
+    const d = hexValue(input[i] ?? -1);
+    if (d < 0) return undefined;
+    value = value * 16 + d;
   }
-  if (next === "u") {
+  return value;
+}
+
+function hexValue(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  if (b >= 0x61 && b <= 0x66) return b - 0x57;
+  if (b >= 0x41 && b <= 0x46) return b - 0x37;
+  return -1;
+}
+
+const isOctal = (b: number | undefined): b is number => b !== undefined && b >= 0x30 && b <= 0x37;
+
+/** A decoded escape: one byte (`%XX`, `\xXX`, octal, `\n`...) or text to write as UTF-8 (`\uXXXX`). */
+type Decoded =
+  { byte: number; text?: undefined; length: number } | { byte?: undefined; text: string; length: number };
+
+function percent(input: Buffer, i: number): Decoded | undefined {
+  const value = hexAt(input, i + 1, 2);
+  return value === undefined ? undefined : { byte: value, length: 3 };
+}
+
+/** The byte each one-letter backslash escape stands for, by the letter's code. */
+const SIMPLE = new Map<number, number>(
+  [
+    ["n", 0x0a],
+    ["r", 0x0d],
+    ["t", 0x09],
+    ["b", 0x08],
+    ["f", 0x0c],
+    ["v", 0x0b],
+    ["/", 0x2f],
+    ["\\", 0x5c],
+    ['"', 0x22],
+    ["'", 0x27],
+  ].map(([letter = "", byte = 0]) => [String(letter).charCodeAt(0), Number(byte)]),
+);
+
+function backslash(input: Buffer, i: number): Decoded | undefined {
+  const next = input[i + 1] ?? 0;
+  const simple = SIMPLE.get(next);
+  if (simple !== undefined) return { byte: simple, length: 2 };
+  if (next === 0x78) {
+    const value = hexAt(input, i + 2, 2);
+    return value === undefined ? undefined : { byte: value, length: 4 };
+  }
+  if (next === 0x75) {
     const high = hexAt(input, i + 2, 4);
     if (high === undefined) return undefined;
     if (high >= 0xd800 && high < 0xdc00 && input[i + 6] === BACKSLASH && input[i + 7] === 0x75) {
@@ -83,7 +106,14 @@ function backslash(input: Buffer, i: number): { text: string; length: number } |
     }
     return { text: String.fromCharCode(high), length: 6 };
   }
-  const octal = /^[0-3]?[0-7]{1,2}/.exec(input.toString("latin1", i + 1, i + 4));
-  if (octal) return { text: String.fromCharCode(parseInt(octal[0], 8)), length: 1 + octal[0].length };
-  return undefined;
+  // Octal: one to three digits, the value at most 0o377 (`\0`, `\12`, `\143`).
+  let length = 0;
+  let value = 0;
+  while (length < 3 && isOctal(input[i + 1 + length])) {
+    const next = value * 8 + ((input[i + 1 + length] ?? 0x30) - 0x30);
+    if (next > 0o377) break;
+    value = next;
+    length++;
+  }
+  return length === 0 ? undefined : { byte: value, length: 1 + length };
 }
