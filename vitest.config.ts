@@ -31,11 +31,11 @@ export default defineConfig({
         test: {
           name: "integration",
           // Fixtures are graded several at a time on two cores: a correct but emulated arm64
-          // compile that takes under 5 minutes alone takes over 10 here (GRADER_TIMEOUT_FACTOR).
-          env: { GRADER_TIMEOUT_FACTOR: "1.5" },
+          // compile that takes under 5 minutes alone takes over 15 here (GRADER_TIMEOUT_FACTOR).
+          env: { GRADER_TIMEOUT_FACTOR: "3" },
           sequence: { groupOrder: 2 },
           include: ["harness/**/*.int.test.ts", "graders/**/*.int.test.ts"],
-          testTimeout: 1_200_000,
+          testTimeout: 2_400_000,
           hookTimeout: 300_000,
           fileParallelism: true,
           maxWorkers: 2,
