@@ -20,6 +20,8 @@ import { RegistrySource } from "../../harness/inspect/registry-source.ts";
 import { CHECKS } from "./checks.ts";
 import { formatBytes, formatDuration } from "../../harness/report/format.ts";
 import { isInstallCommand } from "./install-command.ts";
+import type { DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
+import { stepCommand } from "../../harness/dockerfile/step-instruction.ts";
 
 /** A cache mount smaller than this after an install was not where the package manager wrote. */
 const MIN_USED_CACHE_BYTES = 1_000_000;
@@ -27,8 +29,9 @@ const MIN_USED_CACHE_BYTES = 1_000_000;
 const PACKAGE_CACHE =
   /(^|\/)(\.npm\/_cacache|\.npm\/_npx|\.cache\/yarn|\.yarn\/cache|\.yarn\/berry\/cache|\.local\/share\/pnpm\/store|\.pnpm-store|\.cache\/pnpm)\//;
 
-function installSteps(steps: readonly BuildStep[]): BuildStep[] {
-  return workSteps(steps).filter((s) => s.instruction === "RUN" && isInstallCommand(s.text));
+/** Install steps, recognised by the whole command their instruction runs (heredocs included). */
+function installSteps(steps: readonly BuildStep[], model: DockerfileModel): BuildStep[] {
+  return workSteps(steps).filter((s) => s.instruction === "RUN" && isInstallCommand(stepCommand(model, s)));
 }
 
 function cachedRatio(result: BuildResult): string {
@@ -49,6 +52,7 @@ export async function gradeBehaviour(
   ctx: GradingContext,
   card: Scorecard,
   devDependencies: readonly string[],
+  model: DockerfileModel,
 ): Promise<void> {
   const engine = ctx.engine;
   if (!engine) throw new Error("this grader needs a build engine");
@@ -100,7 +104,7 @@ export async function gradeBehaviour(
   card.pass(CHECKS.coldBuild.id, {
     message: `Built in ${formatDuration(cold.durationMs)} (${workSteps(cold.steps).length} steps).`,
   });
-  const coldInstalls = installSteps(cold.steps);
+  const coldInstalls = installSteps(cold.steps, model);
   ctx.measurements["cold.installMs"] = Math.round(coldInstalls.reduce((t, s) => t + (s.durationMs ?? 0), 0));
 
   // 2. a change to application source only
@@ -111,7 +115,7 @@ export async function gradeBehaviour(
   if (!afterSource.ok) {
     card.failRemaining([CHECKS.depsCached.id, CHECKS.sourceRebuilt.id], describeFailure(afterSource));
   } else {
-    const installs = installSteps(afterSource.steps);
+    const installs = installSteps(afterSource.steps, model);
     const rerun = installs.filter((s) => !s.cached);
     if (installs.length === 0)
       card.fail(CHECKS.depsCached.id, {
@@ -131,7 +135,7 @@ export async function gradeBehaviour(
             },
       );
     const rebuilt = workSteps(afterSource.steps).filter(
-      (s) => !s.cached && s.instruction === "RUN" && !isInstallCommand(s.text),
+      (s) => !s.cached && s.instruction === "RUN" && !isInstallCommand(stepCommand(model, s)),
     );
     if (rebuilt.length === 0) {
       card.fail(CHECKS.sourceRebuilt.id, {
@@ -154,7 +158,7 @@ export async function gradeBehaviour(
     return;
   }
   const after = await disk.cacheMounts();
-  judgeMountReuse(ctx, card, before, after, afterManifest);
+  judgeMountReuse(ctx, card, before, after, afterManifest, model);
 
   // 4. what the final image carries
   await judgeImage(ctx, card, tag, marker, sourceFile, devDependencies);
@@ -166,8 +170,9 @@ function judgeMountReuse(
   before: readonly CacheMountRecord[],
   after: readonly CacheMountRecord[],
   result: BuildResult,
+  model: DockerfileModel,
 ): void {
-  const installs = installSteps(result.steps);
+  const installs = installSteps(result.steps, model);
   const ran = installs.filter((s) => !s.cached);
   ctx.measurements["manifest-change.installMs"] = Math.round(
     ran.reduce((t, s) => t + (s.durationMs ?? 0), 0),

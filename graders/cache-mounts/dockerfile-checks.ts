@@ -1,4 +1,5 @@
 import {
+  copySources,
   mountsOf,
   type DockerfileModel,
   type InstructionModel,
@@ -20,7 +21,7 @@ interface InstallSite {
 export function installSites(model: DockerfileModel): InstallSite[] {
   return model.stages.flatMap((stage) =>
     stage.instructions.flatMap((run, position) =>
-      run.keyword === "RUN" && isInstallCommand(run.text) ? [{ stage, run, position }] : [],
+      run.keyword === "RUN" && isInstallCommand(run.command) ? [{ stage, run, position }] : [],
     ),
   );
 }
@@ -54,7 +55,7 @@ function checkManifestsFirst(sites: readonly InstallSite[], card: Scorecard): vo
       .filter(
         (i) => (i.keyword === "COPY" || i.keyword === "ADD") && !i.flags.some((f) => f.name === "from"),
       );
-    const sourceCopy = copiesBefore.find((c) => c.args.slice(0, -1).some(bringsSource));
+    const sourceCopy = copiesBefore.find((c) => copySources(c).some(bringsSource));
     if (sourceCopy) {
       card.fail(CHECKS.manifestsFirst.id, {
         message: `Line ${sourceCopy.line} copies "${sourceCopy.text}" before the install on line ${run.line}: any source edit then re-runs the install. Copy package.json and package-lock.json first, install, then copy the rest.`,
@@ -62,8 +63,7 @@ function checkManifestsFirst(sites: readonly InstallSite[], card: Scorecard): vo
       });
       return;
     }
-    const manifestCopied =
-      boundManifests || copiesBefore.some((c) => c.args.slice(0, -1).some(isManifestPath));
+    const manifestCopied = boundManifests || copiesBefore.some((c) => copySources(c).some(isManifestPath));
     if (!manifestCopied) {
       card.fail(CHECKS.manifestsFirst.id, {
         message: `The install on line ${run.line} runs before package.json and package-lock.json are copied in.`,
@@ -104,7 +104,7 @@ function checkRuntimeStage(model: DockerfileModel, card: Scorecard): void {
     });
     return;
   }
-  const compiles = final.instructions.find((i) => i.keyword === "RUN" && isBuildCommand(i.text));
+  const compiles = final.instructions.find((i) => i.keyword === "RUN" && isBuildCommand(i.command));
   if (compiles) {
     card.fail(CHECKS.runtimeStage.id, {
       message: `The final stage compiles the app (line ${compiles.line}); copy the build output from the build stage instead.`,

@@ -16,7 +16,8 @@ export const cacheMountsGrader: Grader = {
   async grade(ctx: GradingContext, card: Scorecard): Promise<void> {
     const dir = ctx.submission.dir;
     const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8").catch(() => undefined);
-    if (dockerfile === undefined) {
+    const model = dockerfile === undefined ? undefined : parseDockerfile(dockerfile);
+    if (model === undefined) {
       card.failRemaining(
         [
           CHECKS.parses.id,
@@ -28,17 +29,17 @@ export const cacheMountsGrader: Grader = {
         { message: "There is no Dockerfile in the submission.", location: { file: "Dockerfile" } },
       );
     } else {
-      await card.run(CHECKS.parses.id, () => checkDockerfile(parseDockerfile(dockerfile), card));
+      await card.run(CHECKS.parses.id, () => checkDockerfile(model, card));
     }
     const workflow = await readFile(join(dir, WORKFLOW_FILE), "utf8").catch(() => undefined);
     await card.run(CHECKS.workflowBuildx.id, () =>
       checkWorkflow(workflow === undefined ? undefined : parseWorkflow(workflow), card),
     );
 
-    if (dockerfile === undefined) return;
+    if (model === undefined) return;
     const devDependencies = await readDevDependencies(dir);
     try {
-      await gradeBehaviour(ctx, card, devDependencies);
+      await gradeBehaviour(ctx, card, devDependencies, model);
     } catch (error) {
       card.errorRemaining(BEHAVIOUR_IDS, error);
     }

@@ -15,15 +15,25 @@ describe("install and build commands", () => {
     "yarn",
     "yarn install --frozen-lockfile",
     "pnpm i",
+    "npm --cache /tmp/npm-cache ci",
+    "npm --prefer-offline --no-audit install",
+    "npm clean-install",
+    "sh -c 'npm ci'",
+    "(cd app && npm ci)",
   ])("install: %s", (t) => {
     expect(isInstallCommand(t)).toBe(true);
   });
-  it.each(["npm run build", "npm test", "node dist/server.js", "echo npmci", "npm init"])(
-    "not install: %s",
-    (t) => {
-      expect(isInstallCommand(t)).toBe(false);
-    },
-  );
+  it.each([
+    "npm run build",
+    "npm test",
+    "node dist/server.js",
+    "echo npmci",
+    "npm init",
+    "npm --version",
+    "npm --cache /tmp/c cache ls",
+  ])("not install: %s", (t) => {
+    expect(isInstallCommand(t)).toBe(false);
+  });
   it("recognises builds", () => {
     expect(isBuildCommand("npm run build")).toBe(true);
     expect(isBuildCommand("npx tsc -p .")).toBe(true);

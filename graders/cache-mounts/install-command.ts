@@ -1,5 +1,10 @@
 /** Recognises package-manager commands in RUN text (pure). */
-const INSTALL = /\b(?:npm\s+(?:ci|install|i)|pnpm\s+(?:install|i)|yarn(?:\s+install)?)(?=\s|$|;|&|\|)/;
+// npm's global options may come before the subcommand (`npm --cache /tmp/c ci`); the command
+// may sit inside quotes (`sh -c 'npm ci'`) or a subshell.
+const NPM_OPTIONS = String.raw`(?:\s+-{1,2}[\w-]+(?:=\S*|\s+(?!-)(?!(?:ci|install|i)\b)\S+)?)*?`;
+const INSTALL = new RegExp(
+  String.raw`\b(?:npm${NPM_OPTIONS}\s+(?:ci|clean-install|ic|install-clean|install|isntall|i|add)|pnpm\s+(?:install|i)|yarn(?:\s+install)?)(?=[\s;&|'")]|$)`,
+);
 const BUILD = /\b(?:npm\s+run\s+build|npm\s+run-script\s+build|yarn\s+build|pnpm\s+(?:run\s+)?build|tsc)\b/;
 
 export function isInstallCommand(text: string): boolean {

@@ -1,4 +1,6 @@
 import { buildNetwork } from "../../harness/grading/exercise.ts";
+import type { DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
+import { stepCommand } from "../../harness/dockerfile/step-instruction.ts";
 import {
   assertNotInfrastructure,
   BuildCommand,
@@ -33,7 +35,11 @@ function archOf(platform: string): string {
   return platform.split("/")[1] ?? platform;
 }
 
-export async function gradeBehaviour(ctx: GradingContext, card: Scorecard): Promise<void> {
+export async function gradeBehaviour(
+  ctx: GradingContext,
+  card: Scorecard,
+  model: DockerfileModel,
+): Promise<void> {
   const engine = ctx.engine;
   if (!engine) throw new Error("this grader needs a build engine");
   const required = ctx.exercise.platforms;
@@ -72,7 +78,7 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard): Prom
   card.pass(CHECKS.build.id, {
     message: `Built and pushed for ${required.join(", ")} in ${formatDuration(result.durationMs)}.`,
   });
-  await card.run(CHECKS.cross.id, () => judgeCrossCompile(ctx, card, result, required));
+  await card.run(CHECKS.cross.id, () => judgeCrossCompile(ctx, card, result, required, model));
 
   const ref = ImageReference.parse(tag);
   const source = new RegistrySource(ref);
@@ -193,8 +199,11 @@ function judgeCrossCompile(
   card: Scorecard,
   result: BuildResult,
   required: readonly string[],
+  model: DockerfileModel,
 ): void {
-  const compiles = workSteps(result.steps).filter((s) => s.instruction === "RUN" && COMPILE.test(s.text));
+  const compiles = workSteps(result.steps).filter(
+    (s) => s.instruction === "RUN" && COMPILE.test(stepCommand(model, s)),
+  );
   if (compiles.length === 0) {
     card.fail(CHECKS.cross.id, { message: "No compile step (go build) was seen in the build." });
     return;

@@ -16,13 +16,14 @@ export const multiPlatformGrader: Grader = {
   async grade(ctx: GradingContext, card: Scorecard): Promise<void> {
     const dir = ctx.submission.dir;
     const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8").catch(() => undefined);
-    if (dockerfile === undefined) {
+    const model = dockerfile === undefined ? undefined : parseDockerfile(dockerfile);
+    if (model === undefined) {
       card.failRemaining([CHECKS.parses.id, ...BEHAVIOUR_IDS], {
         message: "There is no Dockerfile in the submission.",
         location: { file: "Dockerfile" },
       });
     } else {
-      judgeDockerfileParses(card, CHECKS.parses.id, parseDockerfile(dockerfile));
+      judgeDockerfileParses(card, CHECKS.parses.id, model);
     }
     const workflow = await readFile(join(dir, WORKFLOW_FILE), "utf8").catch(() => undefined);
     await card.run(CHECKS.workflowQemu.id, () =>
@@ -32,9 +33,9 @@ export const multiPlatformGrader: Grader = {
         card,
       ),
     );
-    if (dockerfile === undefined) return;
+    if (model === undefined) return;
     try {
-      await gradeBehaviour(ctx, card);
+      await gradeBehaviour(ctx, card, model);
     } catch (error) {
       card.errorRemaining(BEHAVIOUR_IDS, error);
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isRemoteContext, parseBakePrint, parseSecret } from "./bake-definition.ts";
+import { attributes, isRemoteContext, parseBakePrint, parseSecret } from "./bake-definition.ts";
 
 describe("bake --print", () => {
   it("reads the captured definition of a group's targets", () => {
@@ -54,5 +54,43 @@ describe("bake --print", () => {
     expect(parseSecret({ id: "npmrc", src: ".npmrc" }, "/r")).toEqual({ id: "npmrc", src: "/r/.npmrc" });
     // A field without "=" is kept as a key with no value, not mistaken for one.
     expect(parseSecret("id=a,src", "/r")).toEqual({ id: "a", src: "/r" });
+  });
+  it("reads list settings in the string and the object form alike", () => {
+    // Newer buildx prints objects where older versions print CSV strings; both mean the same.
+    const text = JSON.stringify({
+      target: {
+        old: {
+          "cache-from": ["type=registry,ref=r/app:cache"],
+          "cache-to": ["type=registry,ref=r/app:cache,mode=max"],
+          output: ["type=image,push=true"],
+          platforms: ["linux/amd64", "linux/arm64"],
+          tags: ["r/app:1"],
+        },
+        new: {
+          "cache-from": [{ type: "registry", ref: "r/app:cache" }],
+          "cache-to": [{ type: "registry", ref: "r/app:cache", mode: "max", "ignore-error": true }],
+          output: [{ type: "image", push: "true" }],
+          platforms: ["linux/amd64", "linux/arm64"],
+          tags: ["r/app:1"],
+          secret: [{ id: "npmrc", src: "/abs/.npmrc" }],
+          contexts: {},
+        },
+      },
+    });
+    const [old, now] = parseBakePrint(text, "/r");
+    expect(now).toMatchObject({
+      cacheFrom: old?.cacheFrom,
+      outputs: old?.outputs,
+      platforms: old?.platforms,
+      tags: old?.tags,
+      secrets: [{ id: "npmrc", src: "/abs/.npmrc" }],
+    });
+    expect(now?.cacheTo).toEqual([
+      { type: "registry", ref: "r/app:cache", mode: "max", "ignore-error": "true" },
+    ]);
+    // An empty object is as good as absent.
+    expect(now?.ignored).toEqual(["cache-from", "cache-to", "output", "platforms", "tags"]);
+    expect(attributes('id=a,"src=/p/with,comma"')).toEqual({ id: "a", src: "/p/with,comma" });
+    expect(attributes(["not", "a", "spec"])).toEqual({});
   });
 });

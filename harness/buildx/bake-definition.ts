@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import type { SecretSpec } from "./build-command.ts";
+import { parseAttributes } from "../util/csv-fields.ts";
 
 /**
  * Pure parser for `docker buildx bake --print`: the learner's bake file, with variables already
@@ -17,6 +18,12 @@ export interface BakeTarget {
   readonly args: Readonly<Record<string, string>>;
   readonly labels: Readonly<Record<string, string>>;
   readonly secrets: readonly SecretSpec[];
+  /** `cache-from`, `cache-to` and `output` entries, from the string or the object form buildx prints. */
+  readonly cacheFrom: readonly Readonly<Record<string, string>>[];
+  readonly cacheTo: readonly Readonly<Record<string, string>>[];
+  readonly outputs: readonly Readonly<Record<string, string>>[];
+  readonly platforms: readonly string[];
+  readonly tags: readonly string[];
   /** Settings the grader does not apply as written, so they can be replaced or refused, never dropped silently. */
   readonly ignored: readonly string[];
 }
@@ -49,6 +56,11 @@ export function parseBakePrint(text: string, cwd: string, group = "default"): Ba
         args: record(t["args"]),
         labels: record(t["labels"]),
         secrets,
+        cacheFrom: list(t["cache-from"]).map(attributes),
+        cacheTo: list(t["cache-to"]).map(attributes),
+        outputs: list(t["output"]).map(attributes),
+        platforms: list(t["platforms"]).filter((p): p is string => typeof p === "string"),
+        tags: list(t["tags"]).filter((p): p is string => typeof p === "string"),
         ignored: Object.keys(t).filter((k) => !APPLIED.has(k) && !isEmpty(t[k])),
       },
     ];
@@ -79,16 +91,7 @@ export function isRemoteContext(context: string): boolean {
  * the secret comes from the variable named like its id, as buildx does when that variable is set.
  */
 export function parseSecret(spec: unknown, cwd: string): SecretSpec {
-  const fields: Record<string, string> = {};
-  if (typeof spec === "string") {
-    for (const field of spec.split(",")) {
-      const at = field.indexOf("=");
-      const key = (at < 0 ? field : field.slice(0, at)).trim().toLowerCase();
-      fields[key] = at < 0 ? "" : field.slice(at + 1).trim();
-    }
-  } else if (typeof spec === "object" && spec !== null) {
-    for (const [k, v] of Object.entries(spec)) if (typeof v === "string") fields[k.toLowerCase()] = v;
-  }
+  const fields = attributes(spec);
   const id = fields["id"] ?? "";
   let src = fields["src"] ?? fields["source"];
   let env = fields["env"];
@@ -104,6 +107,21 @@ export function parseSecret(spec: unknown, cwd: string): SecretSpec {
   };
 }
 
+/**
+ * One entry of a list setting: `type=registry,ref=r/app:cache,mode=max` (CSV, as buildx reads it)
+ * or the object newer buildx prints (`{"type": "registry", "ref": ..., "mode": "max"}`), whose
+ * non-string values (`"ignore-error": true`) are kept as their text.
+ */
+export function attributes(spec: unknown): Record<string, string> {
+  if (typeof spec === "string") return parseAttributes(spec);
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(spec))
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean")
+      out[k.toLowerCase()] = String(v);
+  return out;
+}
+
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
@@ -111,6 +129,7 @@ function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 function isEmpty(v: unknown): boolean {
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) return Object.keys(v).length === 0;
   return v === null || v === undefined || v === false || (Array.isArray(v) && v.length === 0);
 }
 function record(v: unknown): Record<string, string> {

@@ -25,6 +25,11 @@ const target = (over: Partial<BakeTarget> = {}): BakeTarget => ({
   args: {},
   labels: {},
   secrets: [],
+  cacheFrom: [],
+  cacheTo: [],
+  outputs: [],
+  platforms: [],
+  tags: [],
   ignored: [],
   ...over,
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findStage, jsonForm, mountsOf, parseDockerfile } from "./dockerfile-model.ts";
+import { copySources, findStage, jsonForm, mountsOf, parseDockerfile } from "./dockerfile-model.ts";
 
 const text = [
   "# syntax=docker/dockerfile:1",
@@ -57,5 +57,50 @@ describe("Dockerfile model", () => {
     const model = parseDockerfile("FROM busybox AS Builder\nFROM busybox\nCOPY --from=builder /a /b\n");
     expect(findStage(model, "builder")?.index).toBe(0);
     expect(findStage(model, "BUILDER")?.index).toBe(0);
+  });
+  it("gives the command a RUN runs, in every form BuildKit dispatches", () => {
+    const model = parseDockerfile(
+      [
+        "FROM node:20 as build",
+        "RUN --mount=type=cache,target=/root/.npm <<EOF",
+        "set -e",
+        "npm ci",
+        "EOF",
+        "RUN <<EOF bash",
+        "npm run build",
+        "EOF",
+        'RUN ["sh", "-c", "npm ci --omit=dev"]',
+        "RUN <<-EOF",
+        "\t#!/bin/sh",
+        "\tnpm test",
+        "\tEOF",
+        "COPY <<EOF package.json ./",
+        "{}",
+        "EOF",
+      ].join("\n"),
+    );
+    const [simple, withCommand, exec, chomped, copy] = model.stages[0]?.instructions ?? [];
+    expect(model.stages[0]?.name).toBe("build");
+    expect(simple?.command).toBe("set -e\nnpm ci\n");
+    expect(simple && mountsOf(simple, "cache").map((m) => m.options["target"])).toEqual(["/root/.npm"]);
+    expect(withCommand?.command).toBe("<<EOF bash\nnpm run build\nEOF");
+    expect(exec).toMatchObject({ command: "sh -c npm ci --omit=dev", execForm: true });
+    expect(chomped?.command).toBe("#!/bin/sh\nnpm test\n");
+    expect(copy && copySources(copy)).toEqual(["package.json"]);
+  });
+  it("reads quoted flag values and stops at a lone --", () => {
+    const model = parseDockerfile(
+      'FROM a\nRUN --mount="type=secret,id=npmrc,target=/root/.npmrc" --network=none -- --not-a-flag\nRUN --mount=type=bind,"target=/a b",source=. true\n',
+    );
+    const [run, bind] = model.stages[0]?.instructions ?? [];
+    expect(run?.flags.map((f) => f.name)).toEqual(["mount", "network"]);
+    expect(run && mountsOf(run, "secret")[0]?.options).toEqual({
+      type: "secret",
+      id: "npmrc",
+      target: "/root/.npmrc",
+    });
+    expect(run?.text).toBe("--not-a-flag");
+    // The quotes are gone before the options are read: they protect spaces, not commas.
+    expect(bind && mountsOf(bind, "bind")[0]?.options).toEqual({ type: "bind", target: "/a b", source: "." });
   });
 });

@@ -1,24 +1,33 @@
-import { DockerfileParser, type Instruction, type From } from "dockerfile-ast";
+import { splitFlags, type FlagModel } from "./builder-flags.ts";
+import { isHeredocWord, type Heredoc } from "./heredoc.ts";
+import { logicalLines } from "./logical-lines.ts";
+
+export type { FlagModel } from "./builder-flags.ts";
+export type { Heredoc } from "./heredoc.ts";
 
 /**
- * A Dockerfile as the static checks need it, built on dockerfile-ast: stages with their
- * instructions, each with its line (1-based), flags (`--mount=type=cache,target=/x` with its
- * options split out) and arguments.
+ * A Dockerfile as the static checks need it, read the way BuildKit reads it: stages with their
+ * instructions, each with its lines (1-based), flags (`--mount=type=cache,target=/x` with its
+ * options split out), arguments (JSON form decoded), heredoc bodies, and the command a RUN
+ * actually runs.
  */
-export interface FlagModel {
-  readonly name: string;
-  readonly value: string | undefined;
-  readonly options: Readonly<Record<string, string>>;
-}
-
 export interface InstructionModel {
   readonly keyword: string;
   readonly line: number;
   readonly endLine: number;
   readonly flags: readonly FlagModel[];
+  /** The arguments: the strings of a JSON-form instruction, else the words of the shell form. */
   readonly args: readonly string[];
-  /** Arguments after the flags, as written (continuations joined). */
+  /** Arguments after the flags, as written (continuations joined; JSON form decoded and joined). */
   readonly text: string;
+  readonly heredocs: readonly Heredoc[];
+  /**
+   * What the instruction runs, as BuildKit hands it to the shell: a lone `<<EOF` runs its body,
+   * a command with heredocs gets them back inline, anything else is `text`.
+   */
+  readonly command: string;
+  /** Whether the arguments were written in JSON (exec) form. */
+  readonly execForm: boolean;
 }
 
 export interface StageModel {
@@ -34,6 +43,7 @@ export interface DockerfileModel {
   readonly stages: readonly StageModel[];
   /** ARG instructions before the first FROM. */
   readonly globalArgs: readonly InstructionModel[];
+  readonly directives: Readonly<Record<string, string>>;
   readonly problems: readonly string[];
 }
 
@@ -58,28 +68,38 @@ const KNOWN = new Set([
   "SHELL",
 ]);
 
+/** Instructions BuildKit reads in exec (JSON) form when their arguments are a JSON array of strings. */
+const JSON_FORM = new Set(["RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "SHELL", "VOLUME"]);
+
 export function parseDockerfile(content: string): DockerfileModel {
-  const parsed = DockerfileParser.parse(content);
-  const problems: string[] = [];
-  const stages: {
-    index: number;
-    name: string | undefined;
-    baseImage: string;
-    platform: string | undefined;
-    line: number;
-    instructions: InstructionModel[];
-  }[] = [];
+  const lines = logicalLines(content);
+  const problems: string[] = [...lines.problems];
+  const stages: (Omit<StageModel, "instructions"> & { instructions: InstructionModel[] })[] = [];
   const globalArgs: InstructionModel[] = [];
-  for (const instruction of parsed.getInstructions()) {
-    const model = toModel(instruction);
+  for (const raw of lines.instructions) {
+    const { flags, args: argText } = splitFlags(raw.rest, lines.escape);
+    const json = JSON_FORM.has(raw.keyword) ? jsonForm(argText) : undefined;
+    const args = json ?? argText.split(/\s+/).filter(Boolean);
+    const text = json ? json.join(" ") : argText;
+    const model: InstructionModel = {
+      keyword: raw.keyword,
+      line: raw.line,
+      endLine: raw.endLine,
+      flags,
+      args,
+      text,
+      heredocs: raw.heredocs,
+      command: commandOf(text, args, raw.heredocs, json !== undefined),
+      execForm: json !== undefined,
+    };
     if (!KNOWN.has(model.keyword)) problems.push(`line ${model.line}: unknown instruction ${model.keyword}`);
     if (model.keyword === "FROM") {
-      const from = instruction as From;
+      const asAt = args.findIndex((a, i) => i > 0 && a.toLowerCase() === "as");
       stages.push({
         index: stages.length,
-        name: from.getBuildStage() ?? undefined,
-        baseImage: model.args[0] ?? from.getImageName() ?? "",
-        platform: from.getPlatformFlag()?.getValue() ?? undefined,
+        name: asAt > 0 ? args[asAt + 1] : undefined,
+        baseImage: args[0] ?? "",
+        platform: flags.find((f) => f.name === "platform")?.value,
         line: model.line,
         instructions: [],
       });
@@ -91,38 +111,23 @@ export function parseDockerfile(content: string): DockerfileModel {
     else problems.push(`line ${model.line}: ${model.keyword} before the first FROM`);
   }
   if (stages.length === 0) problems.push("no FROM instruction: a Dockerfile must start a stage with FROM");
-  return { stages, globalArgs, problems };
+  return { stages, globalArgs, directives: lines.directives, problems };
 }
 
-function toModel(instruction: Instruction): InstructionModel {
-  const range = instruction.getRange();
-  const withFlags = instruction as Instruction & {
-    getFlags?: () => {
-      getName(): string;
-      getValue(): string | null;
-      getOptions(): { getName(): string; getValue(): string | null }[];
-    }[];
-  };
-  const flags: FlagModel[] = (withFlags.getFlags?.() ?? []).map((f) => ({
-    name: f.getName(),
-    value: f.getValue() ?? undefined,
-    options: Object.fromEntries(f.getOptions().map((o) => [o.getName(), o.getValue() ?? ""])),
-  }));
-  const keyword = instruction.getKeyword().toUpperCase();
-  const words = instruction.getArguments().map((a) => a.getValue());
-  const args = (JSON_FORM.has(keyword) ? jsonForm(words.join(" ")) : undefined) ?? words;
-  return {
-    keyword,
-    line: range.start.line + 1,
-    endLine: range.end.line + 1,
-    flags,
-    args,
-    text: args.join(" "),
-  };
+/** BuildKit's dispatch of a RUN with heredocs, reduced to the text the shell receives. */
+function commandOf(
+  text: string,
+  args: readonly string[],
+  heredocs: readonly Heredoc[],
+  exec: boolean,
+): string {
+  const first = heredocs[0];
+  if (exec || first === undefined) return text;
+  if (args.length === 1 && isHeredocWord(args[0] ?? "")) {
+    return first.chomp ? first.content.replace(/^\t+/gm, "") : first.content;
+  }
+  return [text, ...heredocs.map((h) => h.content + h.name)].join("\n");
 }
-
-/** Instructions BuildKit reads in exec (JSON) form when their arguments are a JSON array of strings. */
-const JSON_FORM = new Set(["RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "SHELL", "VOLUME"]);
 
 /**
  * The strings of a JSON-form instruction (`COPY ["a b", "./"]`), as BuildKit takes them; anything
@@ -136,6 +141,11 @@ export function jsonForm(text: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The paths a COPY or ADD takes from its sources: all arguments but the destination, heredocs excluded. */
+export function copySources(instruction: InstructionModel): string[] {
+  return instruction.args.slice(0, -1).filter((a) => !isHeredocWord(a));
 }
 
 /** The stage a `--from=` or FROM refers to: by name or by index. */

@@ -1,3 +1,4 @@
+import { parseAttributes } from "../util/csv-fields.ts";
 import { isMap, isSeq, LineCounter, parseDocument, isScalar, type Node } from "yaml";
 
 /** A GitHub Actions workflow as the static checks read it: jobs, steps, inputs, lines. */
@@ -83,12 +84,5 @@ export function parseCsvSpecs(value: string): Record<string, string>[] {
     .split(/\n/)
     .map((l) => l.trim())
     .filter(Boolean)
-    .map((line) =>
-      Object.fromEntries(
-        line.split(",").map((kv) => {
-          const eq = kv.indexOf("=");
-          return eq < 0 ? [kv.trim(), ""] : [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
-        }),
-      ),
-    );
+    .map(parseAttributes);
 }

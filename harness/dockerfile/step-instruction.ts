@@ -1,0 +1,38 @@
+import type { DockerfileModel, InstructionModel } from "./dockerfile-model.ts";
+
+/** What a build step says about where it comes from (see harness/buildx/vertex-name.ts). */
+export interface StepPosition {
+  readonly stage: string | undefined;
+  readonly index: number | undefined;
+  readonly instruction: string | undefined;
+  readonly text: string;
+}
+
+/**
+ * The Dockerfile instruction a build step ran (pure), found from what BuildKit says rather than
+ * by matching text: BuildKit names a step `[stage i/n]`, where the stage is its lower-cased name,
+ * `stage-N` when unnamed, or nothing when the Dockerfile has one stage, and i counts the stage's
+ * instructions from its FROM (1). A step whose keyword does not match (ONBUILD triggers shift the
+ * count) is not located.
+ */
+export function instructionOfStep(model: DockerfileModel, step: StepPosition): InstructionModel | undefined {
+  if (step.index === undefined || step.index < 2) return undefined;
+  const stage =
+    step.stage === undefined
+      ? model.stages.length === 1
+        ? model.stages[0]
+        : undefined
+      : (model.stages.find((s) => s.name?.toLowerCase() === step.stage) ??
+        (/^stage-\d+$/.test(step.stage) ? model.stages[Number(step.stage.slice(6))] : undefined));
+  const instruction = stage?.instructions[step.index - 2];
+  return instruction && instruction.keyword === step.instruction ? instruction : undefined;
+}
+
+/**
+ * The command a step runs: the whole script of its Dockerfile instruction (heredoc bodies
+ * included, which BuildKit shortens to their first line in the step's name), else the name's text.
+ */
+export function stepCommand(model: DockerfileModel | undefined, step: StepPosition): string {
+  const instruction = model ? instructionOfStep(model, step) : undefined;
+  return instruction?.command ?? step.text;
+}

@@ -1,0 +1,40 @@
+/**
+ * One CSV record, read as Go's encoding/csv reads the option strings of BuildKit and buildx
+ * (`type=registry,ref=r/x,mode=max`, `id=a,"src=/path,with,commas"`): fields split on commas,
+ * a field that starts with `"` runs to its closing quote, `""` inside it is a quote.
+ */
+export function csvFields(text: string): string[] {
+  const fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charAt(i);
+    if (quoted) {
+      if (ch === '"' && text.charAt(i + 1) === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === "") quoted = true;
+    else if (ch === ",") {
+      fields.push(field);
+      field = "";
+    } else field += ch;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/**
+ * `type=gha,mode=max` → {type: "gha", mode: "max"}: keys lower-cased as buildx reads them, a
+ * field without `=` kept as a key with an empty value.
+ */
+export function parseAttributes(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const field of csvFields(text)) {
+    const at = field.indexOf("=");
+    const key = (at < 0 ? field : field.slice(0, at)).trim().toLowerCase();
+    if (key !== "") out[key] = at < 0 ? "" : field.slice(at + 1).trim();
+  }
+  return out;
+}
