@@ -7,7 +7,12 @@ export const CHECKS = {
     points: 1,
     kind: "static",
   },
-  workflowQemu: { id: "workflow.setup-qemu", title: "The workflow sets up QEMU", points: 1, kind: "static" },
+  workflowQemu: {
+    id: "workflow.setup-qemu",
+    title: "The workflow can run arm64 steps (QEMU, or a native runner per platform)",
+    points: 1,
+    kind: "static",
+  },
   workflowBuildx: {
     id: "workflow.setup-buildx",
     title: "The workflow sets up Buildx",

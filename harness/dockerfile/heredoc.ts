@@ -1,3 +1,5 @@
+import { shellWords } from "../util/shell-words.ts";
+
 /**
  * Heredoc markers (`<<EOF`, `<<-"END"`, `3<<IN1`) as BuildKit finds them (pure): the logical line
  * is split into shell words with quotes and escapes kept, and each word that is a whole marker
@@ -56,43 +58,4 @@ export function isHeredocWord(word: string): boolean {
 
 function quoteCount(word: string): number {
   return (word.match(/['"]/g) ?? []).length;
-}
-
-/**
- * Splits text into words on unquoted whitespace. With `raw`, quotes and backslashes stay in the
- * words (BuildKit's RawQuotes and RawEscapes); without, they are removed as a shell would.
- */
-export function shellWords(text: string, raw: boolean): string[] {
-  const words: string[] = [];
-  let word = "";
-  let inWord = false;
-  let quote: "'" | '"' | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charAt(i);
-    if (quote === undefined && /\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-      continue;
-    }
-    inWord = true;
-    if (ch === "\\" && quote !== "'" && i + 1 < text.length) {
-      i++;
-      word += raw ? ch + text.charAt(i) : text.charAt(i);
-      continue;
-    }
-    if (quote === undefined && (ch === "'" || ch === '"')) {
-      quote = ch;
-      if (raw) word += ch;
-      continue;
-    }
-    if (ch === quote) {
-      quote = undefined;
-      if (raw) word += ch;
-      continue;
-    }
-    word += ch;
-  }
-  if (inWord) words.push(word);
-  return words;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { logicalLines } from "./logical-lines.ts";
-import { heredocMarkers, shellWords } from "./heredoc.ts";
+import { heredocMarkers } from "./heredoc.ts";
+import { shellWords } from "../util/shell-words.ts";
 
 // Each case is a form BuildKit's parser accepts; the expectations are what its parser produces.
 describe("logical lines, as BuildKit cuts a Dockerfile", () => {

@@ -1,5 +1,6 @@
 import { parseAttributes } from "../util/csv-fields.ts";
-import { isMap, isSeq, LineCounter, parseDocument, isScalar, type Node } from "yaml";
+import { isMap, isNode, isSeq, LineCounter, parseDocument, isScalar, type Node } from "yaml";
+import { expandMatrix, resolveMatrix, type Combination } from "./matrix.ts";
 
 /** A GitHub Actions workflow as the static checks read it: jobs, steps, inputs, lines. */
 export interface WorkflowStep {
@@ -10,11 +11,32 @@ export interface WorkflowStep {
   readonly with: Readonly<Record<string, string>>;
   readonly run: string | undefined;
   readonly line: number;
+  /**
+   * The step once per combination of its job's matrix, `${{ matrix.* }}` resolved in its inputs,
+   * its script and the job's runner. One instance when the job has no matrix.
+   */
+  readonly instances: readonly StepInstance[];
+}
+
+export interface StepInstance {
+  readonly matrix: Combination;
+  readonly with: Readonly<Record<string, string>>;
+  readonly run: string | undefined;
+  /** The job's `runs-on`, labels joined by spaces. */
+  readonly runsOn: string;
+}
+
+export interface WorkflowJob {
+  readonly id: string;
+  readonly line: number;
+  readonly needs: readonly string[];
+  readonly combinations: readonly Combination[];
 }
 
 export interface WorkflowModel {
   readonly name: string | undefined;
   readonly steps: readonly WorkflowStep[];
+  readonly jobs: readonly WorkflowJob[];
   readonly problems: readonly string[];
 }
 
@@ -26,12 +48,15 @@ export function parseWorkflow(text: string): WorkflowModel {
   );
   const lineOf = (node: Node | null | undefined): number =>
     node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+  const toJs = (node: unknown): unknown => (isNode(node) ? node.toJS(doc) : node);
   const steps: WorkflowStep[] = [];
+  const jobList: WorkflowJob[] = [];
   const root = doc.contents;
   if (!isMap(root))
     return {
       name: undefined,
       steps,
+      jobs: jobList,
       problems: problems.length ? problems : ["the workflow is not a YAML mapping"],
     };
   const jobs = root.get("jobs", true);
@@ -40,7 +65,24 @@ export function parseWorkflow(text: string): WorkflowModel {
     for (const pair of jobs.items) {
       const jobId = isScalar(pair.key) ? String(pair.key.value) : "?";
       if (!isMap(pair.value)) continue;
-      const jobSteps = pair.value.get("steps", true);
+      const job = pair.value;
+      const strategy = job.get("strategy", true);
+      const matrix = expandMatrix(isMap(strategy) ? toJs(strategy.get("matrix", true)) : undefined);
+      problems.push(...matrix.unresolved.map((u) => `job ${jobId}: ${u}`));
+      const needsValue = toJs(job.get("needs", true));
+      const runsOnValue = toJs(job.get("runs-on", true));
+      const runsOn = Array.isArray(runsOnValue)
+        ? runsOnValue.map(String).join(" ")
+        : typeof runsOnValue === "object" && runsOnValue !== null
+          ? JSON.stringify(runsOnValue)
+          : String(runsOnValue ?? "");
+      jobList.push({
+        id: jobId,
+        line: lineOf(pair.key as Node),
+        needs: Array.isArray(needsValue) ? needsValue.map(String) : needsValue ? [String(needsValue)] : [],
+        combinations: matrix.combinations,
+      });
+      const jobSteps = job.get("steps", true);
       if (!isSeq(jobSteps)) continue;
       for (const item of jobSteps.items) {
         if (!isMap(item)) continue;
@@ -58,24 +100,52 @@ export function parseWorkflow(text: string): WorkflowModel {
           const v = item.get(key);
           return typeof v === "string" ? v : undefined;
         };
+        const run = str("run");
         steps.push({
           job: jobId,
           name: str("name"),
           uses: str("uses"),
           with: inputs,
-          run: str("run"),
+          run,
           line: lineOf(item as Node),
+          instances: matrix.combinations.map((combination) => ({
+            matrix: combination,
+            with: Object.fromEntries(
+              Object.entries(inputs).map(([k, v]) => [k, resolveMatrix(v, combination)]),
+            ),
+            run: run === undefined ? undefined : resolveMatrix(run, combination),
+            runsOn: resolveMatrix(runsOn, combination),
+          })),
         });
       }
     }
   }
   const name = root.get("name");
-  return { name: typeof name === "string" ? name : undefined, steps, problems };
+  return { name: typeof name === "string" ? name : undefined, steps, jobs: jobList, problems };
 }
 
 /** Steps that use `action` (e.g. "docker/build-push-action"), any version. */
 export function stepsUsing(model: WorkflowModel, action: string): WorkflowStep[] {
   return model.steps.filter((s) => s.uses !== undefined && s.uses.toLowerCase().split("@")[0] === action);
+}
+
+/** Every instance of every step using `action`, with the step it belongs to. */
+export function instancesUsing(
+  model: WorkflowModel,
+  action: string,
+): { step: WorkflowStep; instance: StepInstance }[] {
+  return stepsUsing(model, action).flatMap((step) => step.instances.map((instance) => ({ step, instance })));
+}
+
+/** Every instance of every `run:` step, with the step it belongs to. */
+export function runInstances(
+  model: WorkflowModel,
+): { step: WorkflowStep; instance: StepInstance; run: string }[] {
+  return model.steps.flatMap((step) =>
+    step.instances.flatMap((instance) =>
+      instance.run === undefined ? [] : [{ step, instance, run: instance.run }],
+    ),
+  );
 }
 
 /** `type=gha,mode=max` -> { type: "gha", mode: "max" }; one spec per line of a multi-line input. */

@@ -1,0 +1,79 @@
+import { parseAttributes } from "../util/csv-fields.ts";
+import { shellWords } from "../util/shell-words.ts";
+
+/**
+ * The `docker buildx build|bake|imagetools create` commands of a `run:` script (pure), with the
+ * flags the workflow checks read. Lines joined at `\`, commands split at `&&`, `;`, `|` and new
+ * lines; `docker build` is buildx too since Docker 23.
+ */
+export interface BuildxInvocation {
+  readonly command: "build" | "bake" | "imagetools-create";
+  readonly platforms: readonly string[];
+  /** `--push`, `--output`/`-o` of type registry, or of type image with push=true. */
+  readonly pushes: boolean;
+  /** Pushed by digest only (`push-by-digest=true`): no tag until an index is made from them. */
+  readonly byDigest: boolean;
+  /** `--set` values of bake (`*.platform=...`). */
+  readonly sets: readonly string[];
+  readonly words: readonly string[];
+}
+
+export function buildxInvocations(script: string): BuildxInvocation[] {
+  const joined = script.replace(/\\\r?\n/g, " ");
+  const out: BuildxInvocation[] = [];
+  for (const command of joined.split(/&&|\|\||[;\n|]/)) {
+    const words = shellWords(command.trim(), false);
+    const at = words.findIndex((w, i) => w === "docker" && i <= 2);
+    if (at < 0) continue;
+    let rest = words.slice(at + 1);
+    if (rest[0] === "buildx") rest = rest.slice(1);
+    else if (rest[0] !== "build") continue;
+    const sub = rest[0];
+    if (sub === "imagetools" && rest[1] === "create") out.push(read("imagetools-create", rest.slice(2)));
+    else if (sub === "build" || sub === "b") out.push(read("build", rest.slice(1)));
+    else if (sub === "bake") out.push(read("bake", rest.slice(1)));
+  }
+  return out;
+}
+
+function read(command: BuildxInvocation["command"], words: readonly string[]): BuildxInvocation {
+  const platforms: string[] = [];
+  const outputs: string[] = [];
+  const sets: string[] = [];
+  let pushes = false;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? "";
+    const [flag, inline] = word.startsWith("--") && word.includes("=") ? splitOnce(word) : [word, undefined];
+    const value = (): string => inline ?? words[++i] ?? "";
+    if (flag === "--platform") platforms.push(...splitList(value()));
+    else if (flag === "--push") pushes = true;
+    else if (flag === "--output" || flag === "-o") outputs.push(value());
+    else if (flag === "--set") sets.push(value());
+  }
+  for (const set of sets) {
+    const [key, v] = splitOnce(set);
+    if (/\.platform$/.test(key) && v !== undefined) platforms.push(...splitList(v));
+    if (/\.output$/.test(key) && v !== undefined) outputs.push(v);
+    if (/\.push$/.test(key) && v === "true") pushes = true;
+  }
+  let byDigest = false;
+  for (const output of outputs) {
+    const attrs = parseAttributes(output);
+    const type = attrs["type"] ?? (output.includes("=") ? "" : "local");
+    if (type === "registry" || (type === "image" && attrs["push"] === "true")) pushes = true;
+    if (attrs["push-by-digest"] === "true") byDigest = true;
+  }
+  return { command, platforms, pushes, byDigest, sets, words };
+}
+
+function splitOnce(text: string): [string, string | undefined] {
+  const at = text.indexOf("=");
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+export function splitList(value: string): string[] {
+  return value
+    .split(/[,\n]/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
