@@ -9,7 +9,7 @@ import {
 import { workSteps, type BuildStep } from "../../harness/buildx/build-step.ts";
 import type { GradingContext } from "../../harness/grading/grader.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
-import { readElfHeader } from "../../harness/inspect/elf.ts";
+import { isRunnable, readElfHeader } from "../../harness/inspect/elf.ts";
 import type { ImageFilesystem, FileRecord } from "../../harness/inspect/image-filesystem.ts";
 import { ImageReference } from "../../harness/inspect/image-reference.ts";
 import { loadFilesystem, readImage, type PlatformImage } from "../../harness/inspect/image-reader.ts";
@@ -133,7 +133,12 @@ export async function gradeBehaviour(
     for (const file of fs.all()) {
       if (file.type !== "file" || file === entry.file || !file.head) continue;
       const elf = readElfHeader(file.head);
-      if (elf.elf && elf.header.architecture !== undefined && elf.header.architecture !== arch)
+      if (
+        elf.elf &&
+        elf.header.architecture !== arch &&
+        (elf.header.architecture !== undefined || elf.header.machine !== 0) &&
+        isRunnable(elf.header, file.path, file.mode)
+      )
         foreign.push(`${platform}: /${file.path} is ${elf.header.machineName} (layer ${file.layer + 1})`);
     }
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { readElfHeader } from "./elf.ts";
+import { isRunnable, readElfHeader } from "./elf.ts";
 
 const head = (arch: string): Uint8Array =>
   readFileSync(new URL(`./testdata/elf/busybox-${arch}.head`, import.meta.url));
@@ -35,5 +35,28 @@ describe("ELF header reader on Debian's busybox-static binaries", () => {
     const bytes = Uint8Array.from(head("amd64"));
     bytes[4] = 9;
     expect(readElfHeader(bytes).elf).toBe(false);
+  });
+  it("tells x32 from amd64, and what runs from what does not", () => {
+    const read = (name: string) => {
+      const r = readElfHeader(readFileSync(new URL(`./testdata/elf/${name}.head`, import.meta.url)));
+      if (!r.elf) throw new Error(`${name} is not ELF`);
+      return r.header;
+    };
+    const x32 = read("x32-exec");
+    expect(x32).toMatchObject({
+      bits: 32,
+      architecture: "x32",
+      machineName: "x86-64 (x32 ABI)",
+      type: "executable",
+    });
+    const object = read("amd64-relocatable");
+    expect(object).toMatchObject({ architecture: "amd64", type: "relocatable" });
+    const shared = read("amd64-shared");
+    expect(shared.type).toBe("shared-object");
+    expect(isRunnable(x32, "usr/bin/tool", 0o755)).toBe(true);
+    expect(isRunnable(x32, "usr/share/tool", 0o644)).toBe(false);
+    expect(isRunnable(object, "usr/lib/x.o", 0o755)).toBe(false);
+    expect(isRunnable(shared, "usr/lib/libtiny.so", 0o644)).toBe(true);
+    expect(isRunnable(shared, "usr/local/go/src/debug/elf/testdata/libtiny.so", 0o644)).toBe(false);
   });
 });

@@ -29,7 +29,8 @@ const MACHINES: Record<
   0x15: { name: "PowerPC64", arch: (_b, e) => (e === "little" ? "ppc64le" : "ppc64") },
   0x16: { name: "IBM S/390", arch: () => "s390x" },
   0x28: { name: "ARM", arch: () => "arm" },
-  0x3e: { name: "x86-64", arch: () => "amd64" },
+  // A 32-bit x86-64 file is the x32 ABI, which an amd64 image cannot be said to run natively.
+  0x3e: { name: "x86-64", arch: (b) => (b === 64 ? "amd64" : "x32") },
   0xb7: { name: "AArch64", arch: () => "arm64" },
   0xf3: { name: "RISC-V", arch: (b) => (b === 64 ? "riscv64" : "riscv32") },
   0x102: { name: "LoongArch", arch: () => "loong64" },
@@ -63,7 +64,10 @@ export function readElfHeader(bytes: Uint8Array): ElfRead {
       bits,
       endian,
       machine,
-      machineName: known?.name ?? `machine 0x${machine.toString(16)}`,
+      machineName:
+        machine === 0x3e && bits === 32
+          ? "x86-64 (x32 ABI)"
+          : (known?.name ?? `machine 0x${machine.toString(16)}`),
       architecture: known?.arch(bits, endian),
       type:
         type === 2
@@ -82,4 +86,16 @@ export function readElfHeader(bytes: Uint8Array): ElfRead {
 /** OCI architecture names as `platform.architecture` spells them (arm/v7 -> arm). */
 export function architectureMatches(header: ElfHeader, platformArchitecture: string): boolean {
   return header.architecture === platformArchitecture;
+}
+
+/**
+ * Whether a file is something the platform would run (pure): an executable with an execute bit,
+ * or a shared object (the loader maps libraries whatever their mode; a PIE program is one too).
+ * Object files, core dumps and files under a `testdata` folder (Go's convention for data no
+ * tool builds or runs, such as the foreign samples in the Go toolchain's own sources) are not.
+ */
+export function isRunnable(header: ElfHeader, path: string, mode: number): boolean {
+  if (/(^|\/)testdata\//.test(path)) return false;
+  if (header.type === "shared-object") return true;
+  return header.type === "executable" && (mode & 0o111) !== 0;
 }
