@@ -12,7 +12,7 @@ set -euo pipefail
 PREFIX=${GRADER_ENGINE_PREFIX:-/opt/bk-grader}
 STATE=${GRADER_ENGINE_STATE:-/var/lib/bk-grader}
 MIRROR_PORT=${GRADER_MIRROR_PORT:-5000}
-log() { printf '[provision %5ss] %s\n' "$SECONDS" "$*"; }
+log() { printf '[provision %5ss] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'provision: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (it installs Debian packages and starts dockerd)"

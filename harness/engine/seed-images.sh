@@ -18,7 +18,7 @@ set -euo pipefail
 PREFIX=${GRADER_ENGINE_PREFIX:-/opt/bk-grader}
 STATE=${GRADER_ENGINE_STATE:-/var/lib/bk-grader}
 REG=127.0.0.1:${GRADER_MIRROR_PORT:-5000}
-log() { printf '[seed %5ss] %s\n' "$SECONDS" "$*"; }
+log() { printf '[seed %5ss] %s\n' "$SECONDS" "$*" >&2; }
 
 NODE_BIN=$(command -v node)
 NPM_DIR=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")

@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { ensureEngine } from "../engine/engine-setup.ts";
 import { join } from "node:path";
 import { GRADERS } from "../../graders/index.ts";
 import { Buildx } from "../buildx/buildx.ts";
@@ -77,6 +78,7 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
     let engine: GradingContext["engine"];
     if (grader.needsEngine) {
       try {
+        await ensureEngine(progress);
         progress("starting an isolated builder for this run...");
         environment = await openEnvironment({
           mirror: await detectMirror(),
