@@ -70,6 +70,7 @@ export async function gradeBehaviour(
   const result = await new BuildCommand(engine.buildx).runWithRetry(
     {
       label: "secret",
+      onStep: ctx.stepProgress("build 1/1 (with the secret)"),
       context: target.context,
       dockerfile: target.dockerfile,
       ...(target.target ? { target: target.target } : {}),

@@ -66,13 +66,17 @@ export async function gradeBehaviour(
     platforms: ctx.exercise.platforms,
     timeoutMs,
   };
+  let builds = 0;
   const run = async (label: string, output: BuildRequest["output"]): Promise<BuildResult> => {
-    ctx.progress(`${label} build...`);
+    builds += 1;
+    const name = `build ${builds}/3 (${label})`;
+    ctx.progress(`${name}...`);
     const result = await build.runWithRetry(
       {
         ...base,
         label,
         output,
+        onStep: ctx.stepProgress(name),
         ...(output === "push" ? { tags: [tag] } : {}),
       },
       { onRetry: (m) => ctx.progress(m) },

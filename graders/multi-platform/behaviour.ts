@@ -48,6 +48,7 @@ export async function gradeBehaviour(
   const result = await new BuildCommand(engine.buildx).runWithRetry(
     {
       label: "multi-platform",
+      onStep: ctx.stepProgress("build 1/1 (both platforms)"),
       context: ctx.submission.dir,
       platforms: required,
       output: "push",

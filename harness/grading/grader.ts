@@ -5,6 +5,7 @@ import type { CheckSpec } from "./check.ts";
 import type { Exercise } from "./exercise.ts";
 import type { Measurement } from "./grade-report.ts";
 import type { Scorecard } from "./scorecard.ts";
+import type { StepEvent } from "../report/step-progress.ts";
 import type { PreparedSubmission } from "./submission.ts";
 
 /** What a grader gets for one run: the submission, and (if it builds) its own builder and registry. */
@@ -17,6 +18,8 @@ export interface GradingContext {
   readonly measurements: Record<string, Measurement>;
   readonly notes: string[];
   progress(message: string): void;
+  /** A BuildRequest onStep that reports each finished step of the build named `build` through progress. */
+  stepProgress(build: string): (event: StepEvent) => void;
 }
 
 export interface Grader {

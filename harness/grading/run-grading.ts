@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { stepProgress } from "../report/step-progress.ts";
 import { ensureEngine } from "../engine/engine-setup.ts";
 import { join } from "node:path";
 import { GRADERS } from "../../graders/index.ts";
@@ -91,7 +92,15 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
         return errorReport(exercise, error, startedAt, started, submission.source);
       }
     }
-    const context: GradingContext = { exercise, submission, engine, measurements, notes, progress };
+    const context: GradingContext = {
+      exercise,
+      submission,
+      engine,
+      measurements,
+      notes,
+      progress,
+      stepProgress: (build) => stepProgress(build, progress),
+    };
     try {
       await grader.grade(context, card);
     } catch (error) {
