@@ -41,9 +41,17 @@ describe("grade command", () => {
     const fixture = (await listWrongFixtures(exercise)).find((f) => f.name === "secret-copied-into-image");
     const submission = await composeSubmission(exercise, fixture?.dir);
     try {
-      const result = await run(["03-build-secrets", "--submission", submission.dir]);
+      const result = await run(["03-build-secrets", "--submission", submission.dir, "--json"]);
       expect(result.exitCode).toBe(1);
-      expect(result.stdout).toMatch(/✗\s+0\/3\s+leak\.layers/);
+      // --json: one JSON document on stdout, for scripts, and no progress lines on stderr.
+      const printed = JSON.parse(result.stdout) as {
+        checks: { id: string; status: string; points: number }[];
+      };
+      expect(printed.checks.find((c) => c.id === "leak.layers")).toMatchObject({
+        status: "failed",
+        points: 0,
+      });
+      expect(result.stderr).not.toContain("[03-build-secrets]");
       const report = JSON.parse(await readFile(join(out, "03-build-secrets.json"), "utf8")) as {
         status: string;
       };

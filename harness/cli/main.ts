@@ -16,6 +16,7 @@ import { errorMessage } from "../errors.ts";
 
 const USAGE = `usage: grade <exercise-id> [--submission DIR] [--out DIR] [--force] [--changed-files FILE]
        grade --all [--out DIR]
+       (either also takes --quiet: no progress lines, or --json: the reports as JSON on stdout)
        grade <exercise-id> --batch DIR [--jobs N] [--out DIR]   (one subfolder per learner)
        grade --list
 
@@ -37,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
         "changed-files": { type: "string" },
         batch: { type: "string" },
         jobs: { type: "string", default: "2" },
+        quiet: { type: "boolean", short: "q", default: false },
+        json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -114,7 +117,10 @@ async function main(argv: string[]): Promise<number> {
     const graded = await gradeExercise(id, {
       ...(values.submission ? { submission: resolve(values.submission) } : {}),
       force: values.force,
-      progress: (m) => process.stderr.write(`[${id}] ${stripControl(m)}\n`),
+      progress:
+        values.quiet || values.json
+          ? () => undefined
+          : (m) => process.stderr.write(`[${id}] ${stripControl(m)}\n`),
     });
     const report = flagged.length > 0 ? { ...graded, flaggedEdits: flagged } : graded;
     const valid = validateReport(JSON.parse(JSON.stringify(report)));
@@ -123,9 +129,11 @@ async function main(argv: string[]): Promise<number> {
         `warning: the report does not meet its schema (a grader bug): ${valid.errors.join("; ")}\n`,
       );
     const file = await writeReport(report, resolve(values.out));
-    process.stdout.write(`${renderTerminal(report, { color })}\n  report: ${file}\n\n`);
+    if (!values.json) process.stdout.write(`${renderTerminal(report, { color })}\n  report: ${file}\n\n`);
     reports.push(report);
   }
+  // Scripts read one JSON document: a report, or an array of them for --all.
+  if (values.json) process.stdout.write(`${JSON.stringify(values.all ? reports : reports[0], null, 2)}\n`);
   await writeFile(join(resolve(values.out), "summary.md"), renderMarkdown(reports));
   await writeFile(join(resolve(values.out), "junit.xml"), renderJunit(reports));
   if (reports.some((r) => r.status === "error")) return 2;
