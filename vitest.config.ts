@@ -29,6 +29,7 @@ export default defineConfig({
             "**/*.int.test.ts",
             "**/*.sub.test.ts",
             "**/*.course.test.ts",
+            "**/*.browser.test.ts",
             "harness/github/**",
             "node_modules/**",
           ],
@@ -42,6 +43,7 @@ export default defineConfig({
           include: [
             "harness/**/*.course.test.ts",
             "graders/**/*.course.test.ts",
+            "harness/**/*.browser.test.ts",
             "harness/github/**/*.test.ts",
           ],
           exclude: ["**/*.int.test.ts", "node_modules/**"],

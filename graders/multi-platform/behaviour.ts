@@ -121,12 +121,14 @@ export async function gradeBehaviour(
     ctx.progress(`reading the ${platform} image's layers...`);
     const fs = await loadFilesystem(source, image);
     const arch = archOf(platform);
+    ctx.measurements[`image.${platform}.bytes`] = image.manifest.layers.reduce((t, l) => t + l.size, 0);
     const entry = entrypointOf(fs, image);
     if (!entry.file) entrypointProblems.push(`${platform}: ${entry.why}`);
     else {
       const elf = readElfHeader(entry.file.head ?? Buffer.alloc(0));
       const what = elf.elf ? `ELF ${elf.header.bits}-bit ${elf.header.machineName}` : elf.reason;
       entrypointFacts.push(`${platform}: /${entry.file.path} is ${what}`);
+      ctx.measurements[`entrypoint.${platform}.machine`] = elf.elf ? elf.header.machineName : elf.reason;
       if (!elf.elf) entrypointProblems.push(`${platform}: /${entry.file.path} is ${elf.reason}`);
       else if (elf.header.architecture !== arch)
         entrypointProblems.push(`${platform}: /${entry.file.path} is ${what}, not a ${arch} binary`);
@@ -220,6 +222,9 @@ function judgeCrossCompile(
   for (const platform of required) {
     const ms = compiles.filter((s) => s.platform === platform).reduce((t, s) => t + (s.durationMs ?? 0), 0);
     ctx.measurements[`compile.${platform}.durationMs`] = Math.round(ms);
+    ctx.measurements[`compile.${platform}.mode`] = emulated.some((s) => s.platform === platform)
+      ? "emulated (QEMU)"
+      : "native";
   }
   ctx.measurements["compile.emulatedMs"] = Math.round(emulated.reduce((t, s) => t + (s.durationMs ?? 0), 0));
   const native = compiles.filter((s) => !emulated.includes(s));

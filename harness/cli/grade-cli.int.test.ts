@@ -56,7 +56,12 @@ describe("grade command", () => {
         status: string;
       };
       expect(report.status).toBe("failed");
-      expect((await readdir(out)).sort()).toEqual(["03-build-secrets.json", "junit.xml", "summary.md"]);
+      expect((await readdir(out)).sort()).toEqual([
+        "03-build-secrets.json",
+        "index.html",
+        "junit.xml",
+        "summary.md",
+      ]);
     } finally {
       await submission.dispose();
     }

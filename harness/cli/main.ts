@@ -5,6 +5,7 @@ import { gradeBatch, renderBatchTable } from "../grading/batch.ts";
 import { join, resolve } from "node:path";
 import { renderJunit } from "../report/junit-report.ts";
 import { renderMarkdown } from "../report/markdown-report.ts";
+import { renderClassHtml, renderHtml } from "../report/html-report.ts";
 import { validateReport } from "../report/report-schema.ts";
 import { listExercises } from "../grading/exercise.ts";
 import { gradeExercise, writeReport } from "../grading/run-grading.ts";
@@ -88,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
     for (const { learner, report } of entries) await writeReport(report, join(out, learner));
     const table = renderBatchTable(entries);
     await writeFile(join(out, `${id}-class.md`), table);
+    await writeFile(join(out, "index.html"), renderClassHtml(id, entries));
     await writeFile(
       join(out, "junit.xml"),
       renderJunit(entries.map((e) => ({ ...e.report, title: `${e.learner}: ${e.report.title}` }))),
@@ -135,6 +137,7 @@ async function main(argv: string[]): Promise<number> {
   // Scripts read one JSON document: a report, or an array of them for --all.
   if (values.json) process.stdout.write(`${JSON.stringify(values.all ? reports : reports[0], null, 2)}\n`);
   await writeFile(join(resolve(values.out), "summary.md"), renderMarkdown(reports));
+  await writeFile(join(resolve(values.out), "index.html"), renderHtml(reports));
   await writeFile(join(resolve(values.out), "junit.xml"), renderJunit(reports));
   if (reports.some((r) => r.status === "error")) return 2;
   if (reports.some((r) => r.status === "failed")) return 1;

@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import { renderHtml } from "../report/html-report.ts";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GRADERS } from "../../graders/index.ts";
@@ -10,6 +12,7 @@ import { renderTerminal } from "../report/terminal-report.ts";
 // The learner's view: each exercise they have started is graded, one test per check, so
 // `npm test` fails while a check fails. Exercises still as handed out are skipped as not attempted.
 const exercises = await listExercises();
+const graded: GradeReport[] = [];
 const started = [];
 for (const exercise of exercises)
   if (!(await matchesHandout(exercise, exercise.workspace))) started.push(exercise.id);
@@ -41,6 +44,8 @@ for (const exercise of exercises) {
         progress: (m) => process.stderr.write(`[${exercise.id}] ${m}\n`),
       });
       await writeReport(report, join(REPO_ROOT, "reports"));
+      graded.push(report);
+      await writeFile(join(REPO_ROOT, "reports", "index.html"), renderHtml(graded, "Your exercises"));
       process.stdout.write(`\n${renderTerminal(report, { color: process.stdout.isTTY })}\n`);
     });
 
