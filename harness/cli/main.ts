@@ -5,6 +5,7 @@ import { gradeBatch, renderBatchTable } from "../grading/batch.ts";
 import { join, resolve } from "node:path";
 import { renderJunit } from "../report/junit-report.ts";
 import { renderMarkdown } from "../report/markdown-report.ts";
+import { ProgressSink } from "../report/progress-sink.ts";
 import { renderClassHtml, renderHtml } from "../report/html-report.ts";
 import { validateReport } from "../report/report-schema.ts";
 import { listExercises } from "../grading/exercise.ts";
@@ -115,15 +116,17 @@ async function main(argv: string[]): Promise<number> {
     exercises.map((e) => e.id),
   );
   const reports: GradeReport[] = [];
+  const sink = new ProgressSink(
+    (t) => process.stderr.write(t),
+    process.stderr.isTTY ? { columns: process.stderr.columns } : undefined,
+  );
   for (const id of ids) {
     const graded = await gradeExercise(id, {
       ...(values.submission ? { submission: resolve(values.submission) } : {}),
       force: values.force,
-      progress:
-        values.quiet || values.json
-          ? () => undefined
-          : (m) => process.stderr.write(`[${id}] ${stripControl(m)}\n`),
+      progress: values.quiet || values.json ? () => undefined : (m) => sink.message(`[${id}] `, m),
     });
+    sink.end();
     const report = flagged.length > 0 ? { ...graded, flaggedEdits: flagged } : graded;
     const valid = validateReport(JSON.parse(JSON.stringify(report)));
     if (!valid.ok)
