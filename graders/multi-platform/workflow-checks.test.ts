@@ -14,6 +14,7 @@ const CASES: Record<string, readonly string[]> = {
   "cli-flags": [],
   "outputs-push": [],
   "arm-without-emulation": ["workflow.setup-qemu"],
+  "matrix-from-json": ["workflow.platforms"],
 };
 
 describe("multi-platform workflow checks on every publishing form", () => {
@@ -30,6 +31,16 @@ describe("multi-platform workflow checks on every publishing form", () => {
       ).toEqual(failing);
     });
   }
+  it("says a matrix from fromJSON is known only when the workflow runs", () => {
+    const text = readFileSync(new URL("./testdata/workflows/matrix-from-json.yml", import.meta.url), "utf8");
+    const model = parseWorkflow(text);
+    expect(model.problems).toEqual([]);
+    const card = new Scorecard(CHECK_LIST);
+    checkWorkflow(model, ["linux/amd64", "linux/arm64"], card);
+    expect(card.all().find((c) => c.id === "workflow.platforms")?.message).toMatch(
+      /job build: matrix.platform is .* known only when the workflow runs/,
+    );
+  });
   it("names the native runners it relied on and the merge step", () => {
     const text = readFileSync(
       new URL("./testdata/workflows/native-runners-merge.yml", import.meta.url),

@@ -162,8 +162,8 @@ export function checkWorkflow(
       : {
           message:
             platforms.length > 0
-              ? `The builds' platforms (${platforms.join(", ")}) lack ${missing.join(", ")}.${unresolved.length ? " Expressions other than matrix values cannot be read before the run: list the platforms in the workflow." : ""}`
-              : `No platform list: set platforms: ${required.join(",")} on the build step (or build each platform from a matrix).`,
+              ? `The builds' platforms (${platforms.join(", ")}) lack ${missing.join(", ")}.${unresolved.length || model.unresolved.length ? " Expressions other than matrix values cannot be read before the run: list the platforms in the workflow." : ""}`
+              : `No platform list: set platforms: ${required.join(",")} on the build step (or build each platform from a matrix).${model.unresolved.length ? ` (${model.unresolved.join("; ")}: known only when the workflow runs.)` : ""}`,
           location: at(withPlatforms?.step.line ?? sites[0]?.step.line),
         },
   );

@@ -37,6 +37,8 @@ export interface WorkflowModel {
   readonly name: string | undefined;
   readonly steps: readonly WorkflowStep[];
   readonly jobs: readonly WorkflowJob[];
+  /** What is valid but only known when the workflow runs (a matrix from `fromJSON(...)`). */
+  readonly unresolved: readonly string[];
   readonly problems: readonly string[];
 }
 
@@ -51,12 +53,14 @@ export function parseWorkflow(text: string): WorkflowModel {
   const toJs = (node: unknown): unknown => (isNode(node) ? node.toJS(doc) : node);
   const steps: WorkflowStep[] = [];
   const jobList: WorkflowJob[] = [];
+  const unresolved: string[] = [];
   const root = doc.contents;
   if (!isMap(root))
     return {
       name: undefined,
       steps,
       jobs: jobList,
+      unresolved,
       problems: problems.length ? problems : ["the workflow is not a YAML mapping"],
     };
   const jobs = root.get("jobs", true);
@@ -68,7 +72,7 @@ export function parseWorkflow(text: string): WorkflowModel {
       const job = pair.value;
       const strategy = job.get("strategy", true);
       const matrix = expandMatrix(isMap(strategy) ? toJs(strategy.get("matrix", true)) : undefined);
-      problems.push(...matrix.unresolved.map((u) => `job ${jobId}: ${u}`));
+      unresolved.push(...matrix.unresolved.map((u) => `job ${jobId}: ${u}`));
       const needsValue = toJs(job.get("needs", true));
       const runsOnValue = toJs(job.get("runs-on", true));
       const runsOn = Array.isArray(runsOnValue)
@@ -121,7 +125,7 @@ export function parseWorkflow(text: string): WorkflowModel {
     }
   }
   const name = root.get("name");
-  return { name: typeof name === "string" ? name : undefined, steps, jobs: jobList, problems };
+  return { name: typeof name === "string" ? name : undefined, steps, jobs: jobList, unresolved, problems };
 }
 
 /** Steps that use `action` (e.g. "docker/build-push-action"), any version. */
