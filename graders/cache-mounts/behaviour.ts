@@ -21,7 +21,7 @@ import { CHECKS } from "./checks.ts";
 import { formatBytes, formatDuration } from "../../harness/report/format.ts";
 import { isInstallCommand } from "./install-command.ts";
 import type { DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
-import { stepCommand } from "../../harness/dockerfile/step-instruction.ts";
+import { instructionOfStep, stepCommand } from "../../harness/dockerfile/step-instruction.ts";
 
 /** A cache mount smaller than this after an install was not where the package manager wrote. */
 const MIN_USED_CACHE_BYTES = 1_000_000;
@@ -124,6 +124,7 @@ export async function gradeBehaviour(
     if (installs.length === 0)
       card.fail(CHECKS.depsCached.id, {
         message: "No install step (npm ci / npm install) was seen in the build.",
+        location: { file: "Dockerfile" },
       });
     else
       card.judge(
@@ -135,7 +136,7 @@ export async function gradeBehaviour(
             }
           : {
               message: `Only ${sourceFile} changed, yet the install ran again: ${rerun.map((s) => s.name).join("; ")}. Copy only the manifests before installing.`,
-              location: { file: "Dockerfile" },
+              location: installLocation(model, rerun),
             },
       );
     const rebuilt = workSteps(afterSource.steps).filter(
@@ -144,6 +145,7 @@ export async function gradeBehaviour(
     if (rebuilt.length === 0) {
       card.fail(CHECKS.sourceRebuilt.id, {
         message: `After ${sourceFile} changed no build step ran again: the image would ship stale code.`,
+        location: { file: "Dockerfile" },
       });
     }
   }
@@ -186,6 +188,7 @@ function judgeMountReuse(
     card.fail(CHECKS.mountReused.id, {
       message:
         "After package.json changed the install did not run again, so it cannot have used a fresh dependency list.",
+      location: installLocation(model, installs),
     });
     return;
   }
@@ -209,7 +212,17 @@ function judgeMountReuse(
         ? "No cache mount was used by the build: the install downloaded every package again. Mount a cache on the package manager's cache directory (npm: /root/.npm)."
         : `The cache mount(s) ${empty.map((m) => m.target).join(", ") || after.map((m) => m.target).join(", ")} stayed (nearly) empty, so the install downloaded everything again: npm keeps its cache in /root/.npm for root (see \`npm config get cache\`).`,
     details: after.map((m) => `${m.target ?? "?"}: ${formatBytes(m.sizeBytes)}, used ${m.usageCount}x`),
+    location: installLocation(model, ran),
   });
+}
+
+/** The Dockerfile line of the first of these steps, found by BuildKit's step position. */
+function installLocation(
+  model: DockerfileModel,
+  steps: readonly BuildStep[],
+): { file: string; line?: number } {
+  const line = steps.map((s) => instructionOfStep(model, s)?.line).find((l) => l !== undefined);
+  return line === undefined ? { file: "Dockerfile" } : { file: "Dockerfile", line };
 }
 
 async function judgeImage(

@@ -213,7 +213,11 @@ function judgeCrossCompile(
     (s) => s.instruction === "RUN" && COMPILE.test(stepCommand(model, s)),
   );
   if (compiles.length === 0) {
-    card.fail(CHECKS.cross.id, { message: "No compile step (go build) was seen in the build." });
+    card.fail(CHECKS.cross.id, {
+      message:
+        "No compile step (go build) was seen in the build: compile the program in a RUN step of a build stage.",
+      location: { file: "Dockerfile" },
+    });
     return;
   }
   const emulated: BuildStep[] = compiles.filter(
