@@ -36,7 +36,7 @@ export async function startEgressProxy(
       open += 1;
       const upstream = httpRequest(
         url,
-        { method: req.method, headers: forwardable(req.headers), timeout: 120_000 },
+        { method: req.method, headers: upstreamHeaders(req.headers), timeout: 120_000 },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, forwardable(answer.headers));
           answer.pipe(res);
@@ -96,6 +96,17 @@ function plainTarget(raw: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A read's headers as sent upstream: those safe to pass along, without `host`. The upstream's
+ * Host is the allowed name in the URL; passing the client's would let a build reach any other
+ * site behind the same CDN (domain fronting).
+ */
+export function upstreamHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out = forwardable(headers);
+  delete out["host"];
+  return out;
 }
 
 /** Headers safe to pass along: no hop-by-hop ones, no proxy credentials. */

@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
+import { startEgressProxy, upstreamHeaders, type EgressProxy } from "./egress-proxy.ts";
 import { startReadOnlyProxy, type ReadOnlyProxy } from "./mirror-proxy.ts";
 import { DEFAULT_LIMITS, limitsFromEnv } from "./run-limits.ts";
 
@@ -70,6 +70,17 @@ describe("the run's only way out", () => {
     ])
       expect((await call(proxy.address, "CONNECT", target)).status, target).toBe(403);
     expect(proxy.refused).toContain("169.254.169.254:443");
+  });
+  it("sends the archive the URL's host, never the client's Host or proxy credentials", () => {
+    expect(
+      upstreamHeaders({
+        host: "other-site-on-the-same-cdn.example",
+        "proxy-authorization": "Basic eA==",
+        connection: "keep-alive",
+        "user-agent": "Debian APT-HTTP/1.3",
+        range: "bytes=0-",
+      }),
+    ).toEqual({ "user-agent": "Debian APT-HTTP/1.3", range: "bytes=0-" });
   });
   it("refuses plain HTTP proxying but for reads of the listed archive", async () => {
     for (const [method, url] of [
