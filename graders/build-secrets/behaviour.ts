@@ -1,13 +1,15 @@
 import { buildNetwork } from "../../harness/grading/exercise.ts";
 import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
-import { assertNotInfrastructure, BuildCommand } from "../../harness/buildx/build-command.ts";
-import type { DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
+import { mountsOf, type DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
+import type { CheckLocation } from "../../harness/grading/check.ts";
+import { failBuild } from "../../harness/grading/kit/build-outcome.ts";
+import { readPushedImage } from "../../harness/grading/kit/pushed-image.ts";
+import { requireEngine } from "../../harness/grading/kit/require-engine.ts";
+import { buildSubmission } from "../../harness/grading/kit/submission-build.ts";
 import { locateCreatedBy } from "../../harness/dockerfile/locate-step.ts";
 import type { GradingContext } from "../../harness/grading/grader.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
-import { ImageReference } from "../../harness/inspect/image-reference.ts";
-import { loadFilesystem, readImage } from "../../harness/inspect/image-reader.ts";
-import { RegistrySource } from "../../harness/inspect/registry-source.ts";
+import { loadFilesystem } from "../../harness/inspect/image-reader.ts";
 import { formatDuration } from "../../harness/report/format.ts";
 import type { PrivateNpmRegistry } from "../../harness/run/private-npm-registry.ts";
 import { Canary } from "../../harness/secrets/canary.ts";
@@ -20,7 +22,7 @@ import {
   scanHistory,
   scanLayers,
 } from "../../harness/secrets/leak-scanner.ts";
-import { CHECKS } from "./checks.ts";
+import { CHECK_LIST, CHECKS } from "./checks.ts";
 
 export const PRIVATE_PACKAGE = "@course/greeting";
 
@@ -60,37 +62,27 @@ export async function gradeBehaviour(
   card: Scorecard,
   inputs: SecretBuildInputs,
 ): Promise<void> {
-  const engine = ctx.engine;
-  if (!engine) throw new Error("this grader needs a build engine");
+  const engine = requireEngine(ctx);
   const { registry, target, model } = inputs;
   const canary = new Canary(registry.token);
   const tag = `${engine.registry.host}/submission:graded`;
   const cacheRef = `${engine.registry.host}/submission:cache`;
-  ctx.progress("building with the run's private registry and token...");
-  const result = await new BuildCommand(engine.buildx).runWithRetry(
-    {
-      label: "secret",
-      onStep: ctx.stepProgress("build 1/1 (with the secret)"),
-      context: target.context,
-      dockerfile: target.dockerfile,
-      ...(target.target ? { target: target.target } : {}),
-      buildArgs: target.args,
-      labels: target.labels,
-      secrets: target.secrets,
-      secretEnv: { NPM_TOKEN: registry.token, NPM_REGISTRY: registry.url },
-      platforms: ctx.exercise.platforms,
-      output: "push",
-      tags: [tag],
-      cacheTo: [`type=registry,ref=${cacheRef},mode=max`],
-      provenance: "mode=max",
-      network: buildNetwork(ctx.exercise.network),
-      timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
-    },
-    { onRetry: (m) => ctx.progress(m) },
-  );
-  assertNotInfrastructure(result);
-  ctx.measurements["build.durationMs"] = Math.round(result.durationMs);
-  if (result.frontendNote) ctx.notes.push(result.frontendNote);
+  const result = await buildSubmission(ctx, engine, "build 1/1 (with the run's registry token)", {
+    label: "build",
+    context: target.context,
+    dockerfile: target.dockerfile,
+    ...(target.target ? { target: target.target } : {}),
+    buildArgs: target.args,
+    labels: target.labels,
+    secrets: target.secrets,
+    secretEnv: { NPM_TOKEN: registry.token, NPM_REGISTRY: registry.url },
+    platforms: ctx.exercise.platforms,
+    output: "push",
+    tags: [tag],
+    cacheTo: [`type=registry,ref=${cacheRef},mode=max`],
+    provenance: "mode=max",
+    network: buildNetwork(ctx.exercise.network),
+  });
   const downloads = await registry.authenticatedDownloads();
   ctx.measurements["registry.authenticatedDownloads"] = downloads;
   if (!result.ok) {
@@ -98,31 +90,20 @@ export async function gradeBehaviour(
     const unauthorised = /E401|E403|E404|401 Unauthorized|403 Forbidden|authentication token/i.test(
       `${f?.logTail ?? ""} ${f?.message ?? ""}`,
     );
-    card.fail(CHECKS.build.id, {
-      message: `The build failed${f?.step ? ` at ${f.step}` : ""}: ${unauthorised ? "npm was refused by the private registry: the install step did not get the token." : (f?.message ?? "unknown error")}`,
-      details: f?.logTail.split("\n") ?? [],
-      location: { file: "Dockerfile" },
-    });
-    card.failRemaining(
-      [
-        CHECKS.consumed.id,
-        CHECKS.history.id,
-        CHECKS.config.id,
-        CHECKS.layers.id,
-        CHECKS.attestation.id,
-        CHECKS.cache.id,
-      ],
-      {
-        message: "Not measured: without a successful build there is nothing to prove clean.",
+    failBuild(card, result, {
+      check: CHECKS.build,
+      checks: CHECK_LIST,
+      model,
+      verdict: {
+        message: `The build failed${f?.step ? ` at ${f.step}` : ""}: ${unauthorised ? "npm was refused by the private registry: the install step did not get the token." : (f?.message ?? "unknown error")}`,
+        details: f?.logTail.split("\n") ?? [],
       },
-    );
+    });
     return;
   }
   card.pass(CHECKS.build.id, { message: `Built in ${formatDuration(result.durationMs)}.` });
 
-  const ref = ImageReference.parse(tag);
-  const source = new RegistrySource(ref);
-  const read = await readImage(source, ref.reference);
+  const { source, read } = await readPushedImage(tag);
   const image = read.images[0];
   if (!image) throw new Error(`the pushed image ${tag} has no platform image`);
 
@@ -140,6 +121,7 @@ export async function gradeBehaviour(
           message: installed
             ? `${PRIVATE_PACKAGE} is in the image, but the private registry never served it to the token: it did not come from this build's install.`
             : `${PRIVATE_PACKAGE} is not in the image: the build never installed the private package, so it proves nothing about the secret.`,
+          location: installLocation(model),
         },
   );
 
@@ -179,6 +161,7 @@ export async function gradeBehaviour(
         message:
           "The search for the token could not open everything, so the grader cannot prove it is absent. Remove the large or deeply nested compressed files from the image (or the cache), or ask your instructor to raise the bound.",
         details: limits.map((l) => `Not searched further: ${l}`),
+        location: installLocation(model),
       });
       continue;
     }
@@ -205,7 +188,17 @@ export async function gradeBehaviour(
         ),
         ...limits.map((l) => `Not searched further: ${l}`),
       ],
-      location: { file: "Dockerfile", ...(located?.line ? { line: located.line } : {}) },
+      location: located?.line ? { file: "Dockerfile", line: located.line } : installLocation(model),
     });
   }
+}
+
+/** The install that should read the secret: the first RUN with a secret mount, else the first npm RUN, else the final FROM. */
+function installLocation(model: DockerfileModel): CheckLocation {
+  const runs = model.stages.flatMap((s) => s.instructions).filter((i) => i.keyword === "RUN");
+  const install =
+    runs.find((i) => mountsOf(i, "secret").length > 0) ?? runs.find((i) => /\bnpm\b/.test(i.command));
+  return install
+    ? { file: "Dockerfile", line: install.line, endLine: install.endLine }
+    : { file: "Dockerfile", line: model.stages.at(-1)?.line ?? 1 };
 }

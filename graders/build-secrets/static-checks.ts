@@ -2,6 +2,7 @@ import { mountsOf, type DockerfileModel } from "../../harness/dockerfile/dockerf
 import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { CHECKS } from "./checks.ts";
+import { at } from "../../harness/grading/kit/locations.ts";
 import { judgeDockerfileParses } from "../../harness/grading/common-checks.ts";
 
 /** Names that say "this is a credential". */
@@ -11,15 +12,26 @@ function declaredName(text: string): string {
   return text.split(/[=\s]/)[0] ?? text;
 }
 
+export const BAKE_FILE = "docker-bake.hcl";
+
+/** The line of the bake file that sets an arg (`NAME = ...` or `"NAME" = ...`), when it is written there. */
+export function bakeArgLine(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const pattern = new RegExp(`^\\s*"?${name.replace(/[^\w-]/g, "")}"?\\s*=`);
+  const index = text.split(/\r?\n/).findIndex((line) => pattern.test(line));
+  return index < 0 ? undefined : index + 1;
+}
+
 export function checkStatic(
   model: DockerfileModel,
   bake: BakeTarget | undefined,
   secretValues: readonly string[],
   card: Scorecard,
+  bakeText?: string,
 ): void {
   judgeDockerfileParses(card, CHECKS.parses.id, model);
 
-  const offenders: { message: string; file: string; line?: number }[] = [];
+  const offenders: { message: string; file: string; line: number | undefined }[] = [];
   for (const instruction of [...model.globalArgs, ...model.stages.flatMap((s) => s.instructions)]) {
     if (instruction.keyword !== "ARG" && instruction.keyword !== "ENV") continue;
     for (const arg of instruction.keyword === "ENV" &&
@@ -38,7 +50,7 @@ export function checkStatic(
   }
   for (const [name, value] of Object.entries(bake?.args ?? {})) {
     if (SECRET_NAME.test(name) || secretValues.includes(value))
-      offenders.push({ message: `bake arg ${name}`, file: "docker-bake.hcl" });
+      offenders.push({ message: `bake arg ${name}`, file: BAKE_FILE, line: bakeArgLine(bakeText, name) });
   }
   const first = offenders[0];
   card.judge(
@@ -52,6 +64,9 @@ export function checkStatic(
         },
   );
 
+  const npmRun = model.stages
+    .flatMap((s) => s.instructions)
+    .find((i) => i.keyword === "RUN" && /\b(npm|yarn|pnpm)\b/.test(i.command));
   const secretRuns = model.stages
     .flatMap((s) => s.instructions)
     .filter((i) => i.keyword === "RUN" && mountsOf(i, "secret").length > 0);
@@ -63,7 +78,7 @@ export function checkStatic(
       : {
           message:
             "No RUN step mounts a secret (RUN --mount=type=secret,id=...): the credential must reach the install some other, leaking, way.",
-          location: { file: "Dockerfile" },
+          location: at("Dockerfile", npmRun?.line, model.stages.at(-1)?.line),
         },
   );
 }

@@ -3,21 +3,21 @@ import { randomBytes } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
 import { writeFileNoFollow } from "../../harness/grading/copy-tree.ts";
 import { join } from "node:path";
-import {
-  assertNotInfrastructure,
-  BuildCommand,
-  type BuildRequest,
-  type BuildResult,
-} from "../../harness/buildx/build-command.ts";
+import type { BuildRequest, BuildResult } from "../../harness/buildx/build-command.ts";
+import type { CheckLocation } from "../../harness/grading/check.ts";
+import { describeFailure, failBuild, failureLocation } from "../../harness/grading/kit/build-outcome.ts";
+import { readPushedImage } from "../../harness/grading/kit/pushed-image.ts";
+import { requireEngine } from "../../harness/grading/kit/require-engine.ts";
+import { buildSubmission } from "../../harness/grading/kit/submission-build.ts";
+import type { Verdict } from "../../harness/grading/scorecard.ts";
+import { locateCreatedBy } from "../../harness/dockerfile/locate-step.ts";
 import { workSteps, type BuildStep } from "../../harness/buildx/build-step.ts";
 import { DiskUsage } from "../../harness/buildx/disk-usage.ts";
 import type { CacheMountRecord } from "../../harness/buildx/cache-mount-record.ts";
 import type { GradingContext } from "../../harness/grading/grader.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
-import { ImageReference } from "../../harness/inspect/image-reference.ts";
-import { readImage, scanImageLayers } from "../../harness/inspect/image-reader.ts";
-import { RegistrySource } from "../../harness/inspect/registry-source.ts";
-import { CHECKS } from "./checks.ts";
+import { scanImageLayers } from "../../harness/inspect/image-reader.ts";
+import { CHECK_LIST, CHECKS } from "./checks.ts";
 import { formatBytes, formatDuration } from "../../harness/report/format.ts";
 import { isInstallCommand } from "./install-command.ts";
 import type { DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
@@ -39,14 +39,6 @@ function cachedRatio(result: BuildResult): string {
   return `${work.filter((s) => s.cached).length}/${work.length}`;
 }
 
-function describeFailure(result: BuildResult): { message: string; details: string[] } {
-  const f = result.failure;
-  return {
-    message: `The ${result.label} build failed${f?.step ? ` at ${f.step}` : ""}: ${f?.message ?? "unknown error"}`,
-    details: f?.logTail ? f.logTail.split("\n") : [],
-  };
-}
-
 /** Builds the submission three times in the run's own builder and scores what happened. */
 export async function gradeBehaviour(
   ctx: GradingContext,
@@ -54,55 +46,30 @@ export async function gradeBehaviour(
   devDependencies: readonly string[],
   model: DockerfileModel,
 ): Promise<void> {
-  const engine = ctx.engine;
-  if (!engine) throw new Error("this grader needs a build engine");
+  const engine = requireEngine(ctx);
   const dir = ctx.submission.dir;
-  const build = new BuildCommand(engine.buildx);
-  const timeoutMs = ctx.exercise.buildTimeoutSeconds * 1000;
   const tag = `${engine.registry.host}/submission:graded`;
-  const base: Omit<BuildRequest, "label" | "output"> = {
-    context: dir,
-    network: buildNetwork(ctx.exercise.network),
-    platforms: ctx.exercise.platforms,
-    timeoutMs,
-  };
   let builds = 0;
   const run = async (label: string, output: BuildRequest["output"]): Promise<BuildResult> => {
     builds += 1;
-    const name = `build ${builds}/3 (${label})`;
-    ctx.progress(`${name}...`);
-    const result = await build.runWithRetry(
-      {
-        ...base,
-        label,
-        output,
-        onStep: ctx.stepProgress(name),
-        ...(output === "push" ? { tags: [tag] } : {}),
-      },
-      { onRetry: (m) => ctx.progress(m) },
-    );
-    assertNotInfrastructure(result);
-    ctx.measurements[`${label}.durationMs`] = Math.round(result.durationMs);
-    if (result.frontendNote && !ctx.notes.includes(result.frontendNote)) ctx.notes.push(result.frontendNote);
-    ctx.progress(`${label} build ${result.ok ? "done" : "failed"} in ${formatDuration(result.durationMs)}`);
-    return result;
+    return buildSubmission(ctx, engine, `build ${builds}/3 (${label})`, {
+      label,
+      output,
+      context: dir,
+      network: buildNetwork(ctx.exercise.network),
+      platforms: ctx.exercise.platforms,
+      ...(output === "push" ? { tags: [tag] } : {}),
+    });
   };
+  const failedLater = (result: BuildResult): Verdict => ({
+    ...describeFailure(result),
+    location: failureLocation(result, model),
+  });
 
   // 1. cold
   const cold = await run("cold", "cacheonly");
   if (!cold.ok) {
-    const failure = describeFailure(cold);
-    card.fail(CHECKS.coldBuild.id, { ...failure, location: { file: "Dockerfile" } });
-    card.failRemaining(
-      [
-        CHECKS.depsCached.id,
-        CHECKS.sourceRebuilt.id,
-        CHECKS.mountReused.id,
-        CHECKS.noDevDeps.id,
-        CHECKS.noPackageCache.id,
-      ],
-      { message: "Not measured: the cold build must succeed first." },
-    );
+    failBuild(card, cold, { check: CHECKS.coldBuild, checks: CHECK_LIST, model });
     return;
   }
   card.pass(CHECKS.coldBuild.id, {
@@ -117,14 +84,14 @@ export async function gradeBehaviour(
   const afterSource = await run("source-change", "cacheonly");
   ctx.measurements["source-change.cachedSteps"] = cachedRatio(afterSource);
   if (!afterSource.ok) {
-    card.failRemaining([CHECKS.depsCached.id, CHECKS.sourceRebuilt.id], describeFailure(afterSource));
+    card.failRemaining([CHECKS.depsCached.id, CHECKS.sourceRebuilt.id], failedLater(afterSource));
   } else {
     const installs = installSteps(afterSource.steps, model);
     const rerun = installs.filter((s) => !s.cached);
     if (installs.length === 0)
       card.fail(CHECKS.depsCached.id, {
         message: "No install step (npm ci / npm install) was seen in the build.",
-        location: { file: "Dockerfile" },
+        location: finalStageLocation(model),
       });
     else
       card.judge(
@@ -145,7 +112,7 @@ export async function gradeBehaviour(
     if (rebuilt.length === 0) {
       card.fail(CHECKS.sourceRebuilt.id, {
         message: `After ${sourceFile} changed no build step ran again: the image would ship stale code.`,
-        location: { file: "Dockerfile" },
+        location: finalStageLocation(model),
       });
     }
   }
@@ -159,7 +126,7 @@ export async function gradeBehaviour(
   if (!afterManifest.ok) {
     card.failRemaining(
       [CHECKS.sourceRebuilt.id, CHECKS.mountReused.id, CHECKS.noDevDeps.id, CHECKS.noPackageCache.id],
-      describeFailure(afterManifest),
+      failedLater(afterManifest),
     );
     return;
   }
@@ -167,7 +134,7 @@ export async function gradeBehaviour(
   judgeMountReuse(ctx, card, before, after, afterManifest, model);
 
   // 4. what the final image carries
-  await judgeImage(ctx, card, tag, marker, sourceFile, devDependencies);
+  await judgeImage(ctx, card, { tag, marker, sourceFile, devDependencies, model });
 }
 
 function judgeMountReuse(
@@ -216,26 +183,38 @@ function judgeMountReuse(
   });
 }
 
+/** The instruction that wrote the first of these layers (from its history entry), else the final stage. */
+function layerLocation(model: DockerfileModel, createdBy: readonly string[]): CheckLocation {
+  const instruction = createdBy.map((c) => locateCreatedBy(model, c)).find((i) => i !== undefined);
+  return instruction
+    ? { file: "Dockerfile", line: instruction.line, endLine: instruction.endLine }
+    : finalStageLocation(model);
+}
+
+/** The final stage's FROM: what ends up in the image is decided there. */
+function finalStageLocation(model: DockerfileModel): CheckLocation {
+  return { file: "Dockerfile", line: model.stages.at(-1)?.line ?? 1 };
+}
+
 /** The Dockerfile line of the first of these steps, found by BuildKit's step position. */
-function installLocation(
-  model: DockerfileModel,
-  steps: readonly BuildStep[],
-): { file: string; line?: number } {
+function installLocation(model: DockerfileModel, steps: readonly BuildStep[]): CheckLocation {
   const line = steps.map((s) => instructionOfStep(model, s)?.line).find((l) => l !== undefined);
-  return line === undefined ? { file: "Dockerfile" } : { file: "Dockerfile", line };
+  return line === undefined ? finalStageLocation(model) : { file: "Dockerfile", line };
 }
 
 async function judgeImage(
   ctx: GradingContext,
   card: Scorecard,
-  tag: string,
-  marker: string,
-  sourceFile: string,
-  devDependencies: readonly string[],
+  inputs: {
+    readonly tag: string;
+    readonly marker: string;
+    readonly sourceFile: string;
+    readonly devDependencies: readonly string[];
+    readonly model: DockerfileModel;
+  },
 ): Promise<void> {
-  const ref = ImageReference.parse(tag);
-  const source = new RegistrySource(ref);
-  const read = await readImage(source, ref.reference);
+  const { tag, marker, sourceFile, devDependencies, model } = inputs;
+  const { source, read } = await readPushedImage(tag);
   const image = read.images[0];
   if (!image) throw new Error(`the pushed image ${tag} has no platform image`);
   ctx.measurements["image.bytes"] = image.manifest.layers.reduce((t, l) => t + l.size, 0);
@@ -243,16 +222,22 @@ async function judgeImage(
   const devHits: string[] = [];
   const cacheHits = new Map<string, { bytes: number; files: number; example: string }>();
   let markerFound: string | undefined;
+  // The history entries (BuildKit's created_by) that added dev dependencies or a package cache.
+  const devSteps: string[] = [];
+  const cacheSteps: string[] = [];
   const devPattern = new RegExp(
     `(^|/)node_modules/(${devDependencies.map(escape).join("|")})/package\\.json$`,
   );
   await scanImageLayers(source, image, (where, entry) => {
     const step = where.history?.created_by?.replace(/ # buildkit$/, "") ?? `layer ${where.index + 1}`;
-    if (devDependencies.length > 0 && devPattern.test(entry.path))
+    if (devDependencies.length > 0 && devPattern.test(entry.path)) {
       devHits.push(`${entry.path} (added by: ${step})`);
+      devSteps.push(step);
+    }
     if (entry.type === "file" && entry.size > 0 && PACKAGE_CACHE.test(`/${entry.path}`)) {
       const hit = cacheHits.get(step) ?? { bytes: 0, files: 0, example: entry.path };
       cacheHits.set(step, { bytes: hit.bytes + entry.size, files: hit.files + 1, example: hit.example });
+      cacheSteps.push(step);
     }
     if (
       markerFound === undefined &&
@@ -277,6 +262,7 @@ async function judgeImage(
         ? { message: `The edit to ${sourceFile} was rebuilt and reached the image (${markerFound}).` }
         : {
             message: `The grader edited ${sourceFile}; the build ran but the final image does not contain the rebuilt code. Make sure the runtime stage copies the build output.`,
+            location: finalStageLocation(model),
           },
     );
   }
@@ -288,6 +274,7 @@ async function judgeImage(
       : {
           message: `The final image ships dev dependencies: install with --omit=dev in the runtime stage instead of copying node_modules from the build stage.`,
           details: devHits.slice(0, 10),
+          location: layerLocation(model, devSteps),
         },
   );
   const total = [...cacheHits.values()].reduce((t, h) => t + h.bytes, 0);
@@ -301,6 +288,7 @@ async function judgeImage(
           details: [...cacheHits.entries()].map(
             ([step, h]) => `${step}: ${h.files} files, ${formatBytes(h.bytes)} (e.g. ${h.example})`,
           ),
+          location: layerLocation(model, cacheSteps),
         },
   );
   ctx.measurements["image.packageCacheBytes"] = total;

@@ -6,6 +6,7 @@ import {
   type WorkflowStep,
 } from "../../harness/workflow/workflow-model.ts";
 import { CHECKS } from "./checks.ts";
+import { at, problemLocation } from "../../harness/grading/kit/locations.ts";
 
 export const WORKFLOW_FILE = ".github/workflows/build.yml";
 
@@ -49,11 +50,15 @@ export function checkWorkflow(model: WorkflowModel | undefined, card: Scorecard)
   if (model.problems.length > 0) {
     card.failRemaining(ids, {
       message: `${WORKFLOW_FILE} does not parse: ${model.problems.join("; ")}`,
-      location: { file: WORKFLOW_FILE },
+      location: problemLocation(WORKFLOW_FILE, model.problems),
     });
     return;
   }
   const setup = stepsUsing(model, "docker/setup-buildx-action")[0];
+  const specs = cacheSpecs(model);
+  const build = specs[0]?.step;
+  // Where something missing belongs: at the build step, else the job's first step.
+  const firstStep = model.steps[0]?.line;
   card.judge(
     CHECKS.workflowBuildx.id,
     setup !== undefined,
@@ -64,12 +69,10 @@ export function checkWorkflow(model: WorkflowModel | undefined, card: Scorecard)
         }
       : {
           message: "Add a docker/setup-buildx-action step: the gha cache backend needs a Buildx builder.",
-          location: { file: WORKFLOW_FILE },
+          location: at(WORKFLOW_FILE, build?.line, firstStep),
         },
   );
 
-  const specs = cacheSpecs(model);
-  const build = specs[0]?.step;
   const plainBuild = model.steps.find((s) => s.run !== undefined && /docker\s+build\b/.test(s.run));
   card.judge(
     CHECKS.workflowBuild.id,
@@ -81,7 +84,7 @@ export function checkWorkflow(model: WorkflowModel | undefined, card: Scorecard)
         }
       : {
           message: `Build with docker/build-push-action${plainBuild ? ` instead of the plain "docker build" on line ${plainBuild.line}` : ""}.`,
-          location: { file: WORKFLOW_FILE, ...(plainBuild ? { line: plainBuild.line } : {}) },
+          location: at(WORKFLOW_FILE, plainBuild?.line, firstStep),
         },
   );
 
@@ -96,7 +99,7 @@ export function checkWorkflow(model: WorkflowModel | undefined, card: Scorecard)
         }
       : {
           message: "Set cache-from: type=gha so the build starts from the previous run's cache.",
-          location: { file: WORKFLOW_FILE, ...(build ? { line: build.line } : {}) },
+          location: at(WORKFLOW_FILE, build?.line, firstStep),
         },
   );
 
@@ -115,10 +118,7 @@ export function checkWorkflow(model: WorkflowModel | undefined, card: Scorecard)
       message: first
         ? `cache-to exports the gha cache in ${first.c["mode"] ?? "min"} mode: only the final stage's layers are kept, so the build stage (and its install) is never restored. Use mode=max.`
         : "Set cache-to: type=gha,mode=max so the next run can reuse every stage.",
-      location: {
-        file: WORKFLOW_FILE,
-        ...(first ? { line: first.step.line } : build ? { line: build.line } : {}),
-      },
+      location: at(WORKFLOW_FILE, first?.step.line, build?.line, firstStep),
     });
   }
 }

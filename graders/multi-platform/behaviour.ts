@@ -1,22 +1,21 @@
 import { buildNetwork } from "../../harness/grading/exercise.ts";
 import type { DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
-import { stepCommand } from "../../harness/dockerfile/step-instruction.ts";
-import {
-  assertNotInfrastructure,
-  BuildCommand,
-  type BuildResult,
-} from "../../harness/buildx/build-command.ts";
+import { instructionOfStep, stepCommand } from "../../harness/dockerfile/step-instruction.ts";
+import type { CheckLocation } from "../../harness/grading/check.ts";
+import type { BuildResult } from "../../harness/buildx/build-command.ts";
+import { describeFailure, failBuild } from "../../harness/grading/kit/build-outcome.ts";
+import { readPushedImage } from "../../harness/grading/kit/pushed-image.ts";
+import { requireEngine } from "../../harness/grading/kit/require-engine.ts";
+import { buildSubmission } from "../../harness/grading/kit/submission-build.ts";
 import { workSteps, type BuildStep } from "../../harness/buildx/build-step.ts";
 import type { GradingContext } from "../../harness/grading/grader.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { isRunnable, readElfHeader } from "../../harness/inspect/elf.ts";
 import type { ImageFilesystem, FileRecord } from "../../harness/inspect/image-filesystem.ts";
-import { ImageReference } from "../../harness/inspect/image-reference.ts";
-import { loadFilesystem, readImage, type PlatformImage } from "../../harness/inspect/image-reader.ts";
-import { RegistrySource } from "../../harness/inspect/registry-source.ts";
+import { loadFilesystem, type PlatformImage } from "../../harness/inspect/image-reader.ts";
 import { formatDuration } from "../../harness/report/format.ts";
 import { ServiceProbe } from "../../harness/run/service-probe.ts";
-import { CHECKS, EMULATED_POINTS } from "./checks.ts";
+import { CHECK_LIST, CHECKS, EMULATED_POINTS } from "./checks.ts";
 
 const COMPILE = /\bgo\s+(build|install)\b/;
 const NODE_ARCH: Record<string, string> = {
@@ -40,40 +39,25 @@ export async function gradeBehaviour(
   card: Scorecard,
   model: DockerfileModel,
 ): Promise<void> {
-  const engine = ctx.engine;
-  if (!engine) throw new Error("this grader needs a build engine");
+  const engine = requireEngine(ctx);
   const required = ctx.exercise.platforms;
   const tag = `${engine.registry.host}/submission:graded`;
-  ctx.progress(`building for ${required.join(", ")}...`);
-  const result = await new BuildCommand(engine.buildx).runWithRetry(
-    {
-      label: "multi-platform",
-      onStep: ctx.stepProgress("build 1/1 (both platforms)"),
-      context: ctx.submission.dir,
-      platforms: required,
-      output: "push",
-      tags: [tag],
-      network: buildNetwork(ctx.exercise.network),
-      provenance: "mode=min",
-      timeoutMs: ctx.exercise.buildTimeoutSeconds * 1000,
-    },
-    { onRetry: (m) => ctx.progress(m) },
-  );
-  assertNotInfrastructure(result);
-  ctx.measurements["build.durationMs"] = Math.round(result.durationMs);
-  if (result.frontendNote) ctx.notes.push(result.frontendNote);
-  ctx.progress(`build ${result.ok ? "done" : "failed"} in ${formatDuration(result.durationMs)}`);
+  const result = await buildSubmission(ctx, engine, `build 1/1 (${required.join(", ")})`, {
+    label: "build",
+    context: ctx.submission.dir,
+    platforms: required,
+    output: "push",
+    tags: [tag],
+    network: buildNetwork(ctx.exercise.network),
+    provenance: "mode=min",
+  });
   if (!result.ok) {
-    const f = result.failure;
-    card.fail(CHECKS.build.id, {
-      message: `The build for ${required.join(", ")} failed${f?.step ? ` at ${f.step}` : ""}: ${f?.message ?? "unknown error"}`,
-      details: f?.logTail.split("\n") ?? [],
-      location: { file: "Dockerfile" },
+    failBuild(card, result, {
+      check: CHECKS.build,
+      checks: CHECK_LIST,
+      model,
+      verdict: describeFailure(result, `The build for ${required.join(", ")}`),
     });
-    card.failRemaining(
-      [CHECKS.index.id, CHECKS.entrypoint.id, CHECKS.foreign.id, CHECKS.cross.id, CHECKS.health.id],
-      { message: "Not measured: the multi-platform build must succeed first." },
-    );
     return;
   }
   card.pass(CHECKS.build.id, {
@@ -81,9 +65,7 @@ export async function gradeBehaviour(
   });
   await card.run(CHECKS.cross.id, () => judgeCrossCompile(ctx, card, result, required, model));
 
-  const ref = ImageReference.parse(tag);
-  const source = new RegistrySource(ref);
-  const read = await readImage(source, ref.reference);
+  const { ref, source, read } = await readPushedImage(tag);
   ctx.measurements["index.attestations"] = read.attestations.length;
   const images = new Map<string, PlatformImage>();
   const problems: string[] = [];
@@ -111,7 +93,10 @@ export async function gradeBehaviour(
       ? {
           message: `${tag.split("/").pop() ?? tag} is an index (${read.mediaType}) with ${required.map((p) => `${p} → ${images.get(p)?.manifestDigest.slice(7, 19) ?? "?"}`).join(", ")}; ${read.attestations.length} attestation manifest(s) set aside.`,
         }
-      : { message: `The pushed index is not right: ${problems.join("; ")}.` },
+      : {
+          message: `The pushed index is not right: ${problems.join("; ")}. Each platform's image comes from the final stage: do not pin it with FROM --platform.`,
+          location: runtimeLocation(model),
+        },
   );
 
   const entrypointProblems: string[] = [];
@@ -153,7 +138,7 @@ export async function gradeBehaviour(
       : {
           message: `${entrypointProblems.join("; ")}. Pass the target to the compiler (GOOS=$TARGETOS GOARCH=$TARGETARCH, from ARG TARGETOS and ARG TARGETARCH).`,
           details: entrypointFacts,
-          location: { file: "Dockerfile" },
+          location: compileLocation(model),
         },
   );
   card.judge(
@@ -164,7 +149,7 @@ export async function gradeBehaviour(
       : {
           message: `${foreign.length} binaries belong to another architecture: a stage pinned to the build platform (FROM --platform=$BUILDPLATFORM) must not be the runtime base.`,
           details: foreign.slice(0, 10),
-          location: { file: "Dockerfile" },
+          location: runtimeLocation(model),
         },
   );
 
@@ -197,6 +182,7 @@ export async function gradeBehaviour(
         : {
             message: `Not healthy: ${sick.map((r) => `${r.platform}: ${r.detail}`).join("; ") || "no image to start"}.`,
             details: sick.flatMap((r) => r.logsTail.split("\n")).slice(0, 20),
+            location: startLocation(model),
           },
     );
   });
@@ -216,7 +202,7 @@ function judgeCrossCompile(
     card.fail(CHECKS.cross.id, {
       message:
         "No compile step (go build) was seen in the build: compile the program in a RUN step of a build stage.",
-      location: { file: "Dockerfile" },
+      location: runtimeLocation(model),
     });
     return;
   }
@@ -241,7 +227,7 @@ function judgeCrossCompile(
   }
   card.partial(CHECKS.cross.id, EMULATED_POINTS, {
     message: `The image is correct, but the compile for ${emulated.map((s) => `${s.platform ?? "?"} ran under QEMU emulation for ${formatDuration(s.durationMs ?? 0)}`).join(", ")}${nativeMs ? ` (the native compile took ${formatDuration(nativeMs)})` : ""}. Run the build stage on the build platform (FROM --platform=$BUILDPLATFORM) and let the compiler target $TARGETARCH: Go cross-compiles without emulation.`,
-    location: { file: "Dockerfile" },
+    location: compileLocation(model, emulated),
     details: emulated.map((s) => s.name),
   });
 }
@@ -266,4 +252,28 @@ function entrypointOf(
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   const file = fs.which(command, path, config?.WorkingDir || "/");
   return file ? { file, why: "" } : { file: undefined, why: `the entrypoint ${command} is not in the image` };
+}
+
+/** The compile instruction(s) of the Dockerfile: where a wrong target or an emulated compile is fixed. */
+function compileLocation(model: DockerfileModel, steps: readonly BuildStep[] = []): CheckLocation {
+  const fromSteps = steps.map((s) => instructionOfStep(model, s)).find((i) => i !== undefined);
+  const compile =
+    fromSteps ??
+    model.stages.flatMap((s) => s.instructions).find((i) => i.keyword === "RUN" && COMPILE.test(i.command));
+  return compile
+    ? { file: "Dockerfile", line: compile.line, endLine: compile.endLine }
+    : runtimeLocation(model);
+}
+
+/** The final stage's FROM: what a platform's image is based on. */
+function runtimeLocation(model: DockerfileModel): CheckLocation {
+  const final = model.stages.at(-1);
+  return { file: "Dockerfile", line: final?.line ?? 1 };
+}
+
+/** The final stage's ENTRYPOINT or CMD, else its FROM: how the image starts. */
+function startLocation(model: DockerfileModel): CheckLocation {
+  const final = model.stages.at(-1);
+  const start = final?.instructions.filter((i) => i.keyword === "ENTRYPOINT" || i.keyword === "CMD").at(-1);
+  return start ? { file: "Dockerfile", line: start.line, endLine: start.endLine } : runtimeLocation(model);
 }

@@ -1,43 +1,30 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { parseDockerfile } from "../../harness/dockerfile/dockerfile-model.ts";
-import type { Grader, GradingContext } from "../../harness/grading/grader.ts";
-import type { Scorecard } from "../../harness/grading/scorecard.ts";
+import type { Grader, GradingContext, SubmissionFiles } from "../../harness/grading/grader.ts";
 import { judgeDockerfileParses } from "../../harness/grading/common-checks.ts";
+import { dockerfileOrFail } from "../../harness/grading/kit/dockerfile-or-fail.ts";
+import { readSubmissionFiles } from "../../harness/grading/kit/submission-files.ts";
+import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { parseWorkflow } from "../../harness/workflow/workflow-model.ts";
 import { gradeBehaviour } from "./behaviour.ts";
 import { BEHAVIOUR_IDS, CHECK_LIST, CHECKS } from "./checks.ts";
 import { checkWorkflow, WORKFLOW_FILE } from "./workflow-checks.ts";
 
+/** The static checks: the Dockerfile parses; the workflow sets up, builds and pushes both platforms. */
+function gradeStatic(files: SubmissionFiles, card: Scorecard): void {
+  const model = dockerfileOrFail(files, card, [CHECKS.parses.id]);
+  if (model) judgeDockerfileParses(card, CHECKS.parses.id, model);
+  const workflow = files.text(WORKFLOW_FILE);
+  checkWorkflow(workflow === undefined ? undefined : parseWorkflow(workflow), files.exercise.platforms, card);
+}
+
 /** Exercise 02: one tag for amd64 and arm64, cross-compiled, checked down to the ELF headers. */
-export const multiPlatformGrader: Grader = {
+export const grader: Grader = {
   checks: CHECK_LIST,
   needsEngine: true,
+  gradeStatic,
   async grade(ctx: GradingContext, card: Scorecard): Promise<void> {
-    const dir = ctx.submission.dir;
-    const dockerfile = await readFile(join(dir, "Dockerfile"), "utf8").catch(() => undefined);
-    const model = dockerfile === undefined ? undefined : parseDockerfile(dockerfile);
-    if (model === undefined) {
-      card.failRemaining([CHECKS.parses.id, ...BEHAVIOUR_IDS], {
-        message: "There is no Dockerfile in the submission.",
-        location: { file: "Dockerfile" },
-      });
-    } else {
-      judgeDockerfileParses(card, CHECKS.parses.id, model);
-    }
-    const workflow = await readFile(join(dir, WORKFLOW_FILE), "utf8").catch(() => undefined);
-    await card.run(CHECKS.workflowQemu.id, () =>
-      checkWorkflow(
-        workflow === undefined ? undefined : parseWorkflow(workflow),
-        ctx.exercise.platforms,
-        card,
-      ),
-    );
-    if (model === undefined) return;
-    try {
-      await gradeBehaviour(ctx, card, model);
-    } catch (error) {
-      card.errorRemaining(BEHAVIOUR_IDS, error);
-    }
+    const files = await readSubmissionFiles(ctx.submission.dir, ctx.exercise);
+    await card.run(CHECKS.workflowQemu.id, () => gradeStatic(files, card));
+    const model = dockerfileOrFail(files, card, BEHAVIOUR_IDS);
+    if (model) await gradeBehaviour(ctx, card, model);
   },
 };

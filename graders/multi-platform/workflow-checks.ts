@@ -10,6 +10,7 @@ import {
   type WorkflowStep,
 } from "../../harness/workflow/workflow-model.ts";
 import { CHECKS } from "./checks.ts";
+import { at, problemLocation } from "../../harness/grading/kit/locations.ts";
 
 export const WORKFLOW_FILE = ".github/workflows/image.yml";
 
@@ -103,12 +104,13 @@ export function checkWorkflow(
       message: model
         ? `${WORKFLOW_FILE} does not parse: ${model.problems.join("; ")}`
         : `${WORKFLOW_FILE} is missing.`,
-      location: { file: WORKFLOW_FILE },
+      location: problemLocation(WORKFLOW_FILE, model?.problems ?? []),
     });
     return;
   }
-  const at = (line?: number) => ({ file: WORKFLOW_FILE, ...(line ? { line } : {}) });
   const sites = buildSites(model);
+  // Where something missing belongs: at the (first) build step, else the first step.
+  const here = (line?: number) => at(WORKFLOW_FILE, line, sites[0]?.step.line, model.steps[0]?.line);
   const platforms = [...new Set(sites.flatMap((s) => s.platforms))];
 
   const qemu = stepsUsing(model, "docker/setup-qemu-action")[0];
@@ -123,17 +125,17 @@ export function checkWorkflow(
     qemu
       ? {
           message: "QEMU is set up, so steps that must run for the other platform can.",
-          location: at(qemu.line),
+          location: here(qemu.line),
         }
       : native
         ? {
             message: `No emulation needed: each platform builds on a native runner (${foreign.map(({ site, platform }) => `${platform} on ${site.instance.runsOn}`).join(", ")}).`,
-            location: at(foreign[0]?.site.step.line),
+            location: here(foreign[0]?.site.step.line),
           }
         : {
             message:
               "Add docker/setup-qemu-action (or build each platform on a native runner): without either, any RUN step of an arm64 stage fails on an amd64 runner.",
-            location: at(),
+            location: here(),
           },
   );
   const buildx = stepsUsing(model, "docker/setup-buildx-action")[0];
@@ -141,10 +143,10 @@ export function checkWorkflow(
     CHECKS.workflowBuildx.id,
     buildx !== undefined,
     buildx
-      ? { message: "Buildx is set up.", location: at(buildx.line) }
+      ? { message: "Buildx is set up.", location: here(buildx.line) }
       : {
           message: "Add docker/setup-buildx-action: multi-platform builds need a Buildx builder.",
-          location: at(),
+          location: here(),
         },
   );
 
@@ -157,14 +159,14 @@ export function checkWorkflow(
     platforms.length > 0 && missing.length === 0
       ? {
           message: `Builds for ${platforms.join(", ")}${sites.length > 1 ? ` across ${sites.length} builds` : ""}.`,
-          location: at(withPlatforms?.step.line),
+          location: here(withPlatforms?.step.line),
         }
       : {
           message:
             platforms.length > 0
               ? `The builds' platforms (${platforms.join(", ")}) lack ${missing.join(", ")}.${unresolved.length || model.unresolved.length ? " Expressions other than matrix values cannot be read before the run: list the platforms in the workflow." : ""}`
               : `No platform list: set platforms: ${required.join(",")} on the build step (or build each platform from a matrix).${model.unresolved.length ? ` (${model.unresolved.join("; ")}: known only when the workflow runs.)` : ""}`,
-          location: at(withPlatforms?.step.line ?? sites[0]?.step.line),
+          location: here(withPlatforms?.step.line ?? sites[0]?.step.line),
         },
   );
 
@@ -180,18 +182,18 @@ export function checkWorkflow(
           message: merge
             ? `Each platform is pushed by digest and line ${merge.line} merges them into one tag with imagetools create.`
             : "The result is pushed: a multi-platform index only exists in a registry.",
-          location: at(merge?.line ?? pushing[0]?.step.line),
+          location: here(merge?.line ?? pushing[0]?.step.line),
         }
       : digestOnly
         ? {
             message:
               "Each platform is pushed by digest only, and nothing makes one tag of them: add a job that needs the builds and runs docker buildx imagetools create -t <tag> with their digests.",
-            location: at(pushing[0]?.step.line),
+            location: here(pushing[0]?.step.line),
           }
         : {
             message:
               "Push the build (push: true): an image for two platforms cannot be loaded into a local image store, it is published as an index.",
-            location: at(sites[0]?.step.line),
+            location: here(sites[0]?.step.line),
           },
   );
 }

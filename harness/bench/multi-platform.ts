@@ -8,7 +8,8 @@ import { Buildx } from "../buildx/buildx.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
 import { startRunRegistry } from "../engine/run-registry.ts";
 import { loadExercise } from "../grading/exercise.ts";
-import { gradeFixture, listWrongFixtures } from "../grading/fixtures.ts";
+import { listWrongFixtures } from "../grading/fixtures.ts";
+import { gradeFixture } from "../grading/testing/grade-fixture.ts";
 import { formatDuration } from "../report/format.ts";
 import { fullProject } from "./full-project.ts";
 

@@ -2,7 +2,7 @@
 // time per exercise as JSON: run it on two checkouts (e.g. before and after a change to the
 // sandbox) to compare what grading costs. Usage: npm run bench:reference -- [N] [exercise...]
 import { listExercises } from "../grading/exercise.ts";
-import { gradeFixture } from "../grading/fixtures.ts";
+import { gradeFixture } from "../grading/testing/grade-fixture.ts";
 
 const [countText, ...only] = process.argv.slice(2);
 const count = Number(countText ?? 2) || 2;

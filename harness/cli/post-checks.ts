@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { GRADERS } from "../../graders/index.ts";
 import { errorMessage } from "../errors.ts";
 import { listExercises } from "../grading/exercise.ts";
+import { loadGrader } from "../grading/grader-loader.ts";
 import { createGitHubClient } from "../github/octokit-client.ts";
 import { postGrades, type TrustedExercise } from "../github/post-grades.ts";
 
@@ -21,10 +21,8 @@ async function main(): Promise<number> {
     return 2;
   }
   // The default branch's own exercises and graders: what a trusted report must match.
-  const exercises: TrustedExercise[] = (await listExercises()).map((e) => ({
-    id: e.id,
-    checks: GRADERS[e.grader]?.checks ?? [],
-  }));
+  const exercises: TrustedExercise[] = [];
+  for (const e of await listExercises()) exercises.push({ id: e.id, checks: (await loadGrader(e)).checks });
   const client = createGitHubClient({
     token,
     ...(process.env["GITHUB_API_URL"] ? { baseUrl: process.env["GITHUB_API_URL"] } : {}),

@@ -1,4 +1,5 @@
 import type { DockerfileModel } from "../dockerfile/dockerfile-model.ts";
+import { problemLocation } from "./kit/locations.ts";
 import type { Scorecard } from "./scorecard.ts";
 
 /** "The Dockerfile is a valid Dockerfile", as every grader words it. */
@@ -10,7 +11,7 @@ export function judgeDockerfileParses(card: Scorecard, id: string, model: Docker
       ? { message: `${model.stages.length} stage(s) parsed.` }
       : {
           message: `The Dockerfile has problems: ${model.problems.join("; ")}.`,
-          location: { file: "Dockerfile" },
+          location: problemLocation("Dockerfile", model.problems),
         },
   );
 }

@@ -2,9 +2,6 @@ import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Exercise } from "./exercise.ts";
-import type { GradeReport } from "./grade-report.ts";
-import { gradeExercise } from "./run-grading.ts";
-import { validateReport } from "../report/report-schema.ts";
 
 /** A known-wrong submission kept with an exercise: only the files that differ from the solution. */
 export interface WrongFixture {
@@ -54,26 +51,4 @@ export async function composeSubmission(
       filter: (src) => !src.endsWith("expected.json"),
     });
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
-}
-
-/** Grades the reference solution, or a fixture laid over it, as a forced run. */
-export async function gradeFixture(exercise: Exercise, fixture?: WrongFixture): Promise<GradeReport> {
-  const submission = await composeSubmission(exercise, fixture?.dir);
-  try {
-    const report = await gradeExercise(exercise.id, { submission: submission.dir, force: true });
-    // Every report the tests produce must meet the published schema.
-    const valid = validateReport(JSON.parse(JSON.stringify(report)));
-    if (!valid.ok) throw new Error(`the report does not meet the schema: ${valid.errors.join("; ")}`);
-    return report;
-  } finally {
-    await submission.dispose();
-  }
-}
-
-/** The checks that did not pass, as `id:status`, sorted: what fixture tests compare. */
-export function notPassed(report: GradeReport): string[] {
-  return report.checks
-    .filter((c) => c.status !== "passed")
-    .map((c) => `${c.id}:${c.status}`)
-    .sort();
 }

@@ -1,3 +1,4 @@
+import type { BakeTarget } from "../buildx/bake-definition.ts";
 import type { Buildx } from "../buildx/buildx.ts";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
 import type { RunRegistry } from "../engine/run-registry.ts";
@@ -8,13 +9,18 @@ import type { Scorecard } from "./scorecard.ts";
 import type { StepEvent } from "../report/step-progress.ts";
 import type { PreparedSubmission } from "./submission.ts";
 
+/** The run's own engine: a builder and a registry that live as long as the run. */
+export interface GradingEngine {
+  readonly environment: BuildEnvironment;
+  readonly buildx: Buildx;
+  readonly registry: RunRegistry;
+}
+
 /** What a grader gets for one run: the submission, and (if it builds) its own builder and registry. */
 export interface GradingContext {
   readonly exercise: Exercise;
   readonly submission: PreparedSubmission;
-  readonly engine:
-    | { readonly environment: BuildEnvironment; readonly buildx: Buildx; readonly registry: RunRegistry }
-    | undefined;
+  readonly engine: GradingEngine | undefined;
   readonly measurements: Record<string, Measurement>;
   readonly notes: string[];
   progress(message: string): void;
@@ -22,9 +28,31 @@ export interface GradingContext {
   stepProgress(build: string): (event: StepEvent) => void;
 }
 
+/** The submission's text files, read once: what static checks judge, with no engine and no process. */
+export interface SubmissionFiles {
+  readonly exercise: Exercise;
+  /** A file's text (path relative to the submission), or undefined when it is absent. */
+  text(path: string): string | undefined;
+  /**
+   * The bake file's default target as `buildx bake --print` resolves it, when the grader has
+   * read it (it needs the buildx CLI): static checks of bake-based exercises judge it too.
+   */
+  readonly bake?: BakeTarget | undefined;
+}
+
+/**
+ * One exercise's scoring. `graders/<name>/grader.ts` exports it as `grader`, found by the name
+ * in the exercise's `exercise.json` (see grader-loader.ts).
+ */
 export interface Grader {
   readonly checks: readonly CheckSpec[];
   /** Whether it builds (static-only graders run without an engine). */
   readonly needsEngine: boolean;
+  /**
+   * The static checks alone, pure: judged from the files, each decided or failed. `grade` runs
+   * them too; this entry lets them be tested (and a submission pre-checked) without an engine.
+   */
+  gradeStatic(files: SubmissionFiles, card: Scorecard): void;
+  /** Every check: the static ones, then the behaviour ones on the run's engine. */
   grade(context: GradingContext, card: Scorecard): Promise<void>;
 }

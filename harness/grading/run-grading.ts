@@ -2,7 +2,6 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { stepProgress } from "../report/step-progress.ts";
 import { ensureEngine } from "../engine/engine-setup.ts";
 import { join } from "node:path";
-import { GRADERS } from "../../graders/index.ts";
 import { Buildx } from "../buildx/buildx.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
@@ -10,7 +9,8 @@ import { errorMessage, GraderError } from "../errors.ts";
 import { boundReport } from "../report/bound-report.ts";
 import { archiveHosts, egressHosts, loadExercise, type Exercise } from "./exercise.ts";
 import { REPORT_SCHEMA_VERSION, summarise, type GradeReport, type Measurement } from "./grade-report.ts";
-import type { GradingContext } from "./grader.ts";
+import type { Grader, GradingContext } from "./grader.ts";
+import { loadGrader } from "./grader-loader.ts";
 import { Scorecard } from "./scorecard.ts";
 import { prepareSubmission } from "./submission.ts";
 
@@ -42,15 +42,12 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
   } catch (error) {
     return errorReport({ id, title: id }, error, startedAt, started, options.submission ?? "");
   }
-  const grader = GRADERS[exercise.grader];
-  if (!grader)
-    return errorReport(
-      exercise,
-      new GraderError("UNKNOWN_EXERCISE", `no grader named ${exercise.grader}`),
-      startedAt,
-      started,
-      "",
-    );
+  let grader: Grader;
+  try {
+    grader = await loadGrader(exercise);
+  } catch (error) {
+    return errorReport(exercise, error, startedAt, started, "");
+  }
   let submission;
   try {
     submission = await prepareSubmission(exercise, options.submission);

@@ -2,8 +2,10 @@ import { writeFile } from "node:fs/promises";
 import { renderHtml } from "../report/html-report.ts";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { GRADERS } from "../../graders/index.ts";
 import { listExercises, REPO_ROOT } from "../grading/exercise.ts";
+import type { Grader } from "../grading/grader.ts";
+import { loadGrader } from "../grading/grader-loader.ts";
+import { errorMessage } from "../errors.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { gradeExercise, writeReport } from "../grading/run-grading.ts";
 import { matchesHandout } from "../grading/submission.ts";
@@ -21,13 +23,17 @@ if (started.length === 0)
     `Nothing to grade yet: no exercise's files differ from the handout. Edit exercises/<id>/workspace (${exercises.map((e) => e.id).join(", ")}) and run npm test again.\n`,
   );
 
+const graders = new Map<string, Grader | string>();
+for (const exercise of exercises)
+  graders.set(exercise.id, await loadGrader(exercise).catch((error: unknown) => errorMessage(error)));
+
 for (const exercise of exercises) {
-  const grader = GRADERS[exercise.grader];
+  const grader = graders.get(exercise.id);
   const attempted = started.includes(exercise.id);
   describe(`${exercise.id}: ${exercise.title}`, () => {
-    if (!grader) {
+    if (grader === undefined || typeof grader === "string") {
       it(`has a grader (exercise.json names "${exercise.grader}")`, () => {
-        expect(grader, `graders/index.ts has no grader named ${exercise.grader}`).toBeDefined();
+        expect.fail(grader ?? `no grader for ${exercise.id}`);
       });
       return;
     }

@@ -1,13 +1,14 @@
 import { zipSync } from "fflate";
-import { GRADERS } from "../../../graders/index.ts";
 import type { GradeReport } from "../../grading/grade-report.ts";
 import { listExercises } from "../../grading/exercise.ts";
+import { loadGraders } from "../../grading/grader-loader.ts";
 
 /** Reports shaped exactly as the grader of each exercise would write them (for the posting tests). */
 export async function genuineReports(failing: ReadonlySet<string> = new Set()): Promise<GradeReport[]> {
   const exercises = await listExercises();
+  const graders = await loadGraders(exercises);
   return exercises.map((e) => {
-    const checks = (GRADERS[e.grader]?.checks ?? []).map((c) => {
+    const checks = (graders.get(e.id)?.checks ?? []).map((c) => {
       const fails = failing.has(c.id);
       return {
         id: c.id,

@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { CheckSpec } from "../check.ts";
 import { loadExercise } from "../exercise.ts";
-import {
-  gradeFixture,
-  listCorrectFixtures,
-  listWrongFixtures,
-  notPassed,
-  type WrongFixture,
-} from "../fixtures.ts";
+import { listCorrectFixtures, listWrongFixtures, type WrongFixture } from "../fixtures.ts";
+import { gradeFixture, notPassed } from "./grade-fixture.ts";
 import type { GradeReport } from "../grade-report.ts";
 
 export interface FixtureSuiteOptions {
@@ -61,9 +56,16 @@ export async function describeGraderFixtures(
         );
         expect(notPassed(report), detail).toEqual(fixture.failing.map((id) => `${id}:failed`).sort());
         expect(report.status).toBe(fixture.failing.length > 0 ? "failed" : "passed");
-        // A failed check always tells the learner what to do.
-        for (const check of report.checks.filter((c) => c.status === "failed"))
+        // A failed check always tells the learner what to do, and where: every fixture holds the
+        // files, so each failure names one and a line in it.
+        for (const check of report.checks.filter((c) => c.status === "failed")) {
           expect(check.message.length).toBeGreaterThan(20);
+          expect(check.location, `${check.id} names no file`).toBeDefined();
+          expect(
+            check.location?.line,
+            `${check.id} names no line in ${check.location?.file ?? "?"}`,
+          ).toBeGreaterThan(0);
+        }
         options.fixture?.(fixture, report);
       });
     }

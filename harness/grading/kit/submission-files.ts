@@ -1,0 +1,29 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Exercise } from "../exercise.ts";
+import type { SubmissionFiles } from "../grader.ts";
+
+/** Text files above this size are not read for static checks (a Dockerfile is a few KiB). */
+const MAX_STATIC_BYTES = 1024 * 1024;
+
+/**
+ * Reads the files static checks look at (the exercise's learner files plus `extra`) from a
+ * prepared submission folder, once. Absent, unreadable or oversized files read as absent.
+ */
+export async function readSubmissionFiles(
+  dir: string,
+  exercise: Exercise,
+  extra: readonly string[] = [],
+): Promise<SubmissionFiles> {
+  const texts = new Map<string, string>();
+  for (const path of new Set([...exercise.learnerFiles, ...extra])) {
+    const buffer = await readFile(join(dir, path)).catch(() => undefined);
+    if (buffer && buffer.length <= MAX_STATIC_BYTES) texts.set(path, buffer.toString("utf8"));
+  }
+  return filesFromMap(exercise, texts);
+}
+
+/** Files given as a map: for tests and for callers that already hold the texts. */
+export function filesFromMap(exercise: Exercise, texts: ReadonlyMap<string, string>): SubmissionFiles {
+  return { exercise, text: (path) => texts.get(path) };
+}
