@@ -33,15 +33,45 @@ describe("exercise settings from the environment", () => {
 });
 
 describe("exercise.json", () => {
-  it("refuses a network it does not know instead of quietly closing it", async () => {
+  const base = { id: "09-x", title: "X marks", grader: "x", learnerFiles: ["Dockerfile"], handout: {} };
+  async function load(declaration: unknown): Promise<unknown> {
     const root = await mkdtemp(join(tmpdir(), "exercises-"));
     try {
       await mkdir(join(root, "09-x"));
-      const base = { id: "09-x", title: "X", grader: "x", learnerFiles: ["Dockerfile"] };
-      await writeFile(join(root, "09-x", "exercise.json"), JSON.stringify({ ...base, network: "hots" }));
-      await expect(loadExercise("09-x", root)).rejects.toThrow(/network "hots" is not "none" or "npm"/);
-      await writeFile(join(root, "09-x", "exercise.json"), JSON.stringify({ ...base, network: "npm" }));
-      expect((await loadExercise("09-x", root)).network).toBe("npm");
+      await writeFile(join(root, "09-x", "exercise.json"), JSON.stringify(declaration));
+      return await loadExercise("09-x", root);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+
+  it("refuses a network it does not know instead of quietly closing it", async () => {
+    await expect(load({ ...base, network: "hots" })).rejects.toThrow(/network: must be one of "none", "npm"/);
+    await expect(load({ ...base, network: "npm" })).resolves.toMatchObject({ network: "npm" });
+    await expect(load(base)).resolves.toMatchObject({ network: "none", platforms: ["linux/amd64"] });
+  });
+
+  it("names each wrong field: a typo, a missing field, a bad service, a path out of the workspace", async () => {
+    await expect(load({ ...base, netwrok: "npm" })).rejects.toThrow(/unknown field "netwrok"/);
+    const { grader: _grader, ...noGrader } = base;
+    await expect(load(noGrader)).rejects.toThrow(/missing field "grader"/);
+    await expect(load({ ...base, service: { healthPath: "healthz" } })).rejects.toThrow(
+      /service: missing field "portVariable".*service\.healthPath: must match/,
+    );
+    await expect(load({ ...base, learnerFiles: ["../secrets"] })).rejects.toThrow(
+      /learnerFiles\.0: must match/,
+    );
+    await expect(load({ ...base, grader: "../../x" })).rejects.toThrow(/grader: must match/);
+    await expect(load({ ...base, platforms: ["linux/amd65"] })).rejects.toThrow(/platforms\.0/);
+    await expect(load({ ...base, id: "09-y" })).rejects.toThrow(/not the folder name/);
+  });
+
+  it("says when the file is not JSON", async () => {
+    const root = await mkdtemp(join(tmpdir(), "exercises-"));
+    try {
+      await mkdir(join(root, "09-x"));
+      await writeFile(join(root, "09-x", "exercise.json"), "{ id: 09 }");
+      await expect(loadExercise("09-x", root)).rejects.toThrow(/exercise.json is not JSON/);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

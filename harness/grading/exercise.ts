@@ -1,7 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { GraderError } from "../errors.ts";
+import { errorMessage, GraderError } from "../errors.ts";
+import { checkDeclaration } from "./exercise-schema.ts";
 
 /** An exercise as its `exercise.json` declares it (content lives in `exercises/<id>/`). */
 export interface Exercise {
@@ -97,38 +98,42 @@ export async function loadExercise(id: string, root = EXERCISES_DIR): Promise<Ex
       hint: `Known exercises: ${known.filter((k) => /^\d\d-/.test(k)).join(", ") || "none"} (grade --list)`,
     });
   }
-  const raw = JSON.parse(text) as Partial<Exercise>;
-  if (
-    raw.id !== id ||
-    typeof raw.title !== "string" ||
-    typeof raw.grader !== "string" ||
-    !Array.isArray(raw.learnerFiles)
-  ) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
     throw new GraderError(
       "INVALID_SUBMISSION",
-      `exercises/${id}/exercise.json is incomplete (id, title, grader, learnerFiles are required)`,
+      `exercises/${id}/exercise.json is not JSON: ${errorMessage(error)}`,
+      {
+        cause: error,
+      },
     );
   }
+  const checked = checkDeclaration(parsed);
+  if (!checked.ok)
+    throw new GraderError(
+      "INVALID_SUBMISSION",
+      `exercises/${id}/exercise.json does not meet harness/grading/exercise.schema.json: ${checked.problems.join("; ")}`,
+      { hint: "Fix the fields named; npm run handout rewrites the handout hashes" },
+    );
+  const raw = checked.declaration;
+  if (raw.id !== id)
+    throw new GraderError(
+      "INVALID_SUBMISSION",
+      `exercises/${id}/exercise.json: id is "${raw.id}", not the folder name "${id}"`,
+    );
   return {
     id,
     title: raw.title,
     grader: raw.grader,
     learnerFiles: raw.learnerFiles,
-    handout: raw.handout ?? {},
-    network: parseNetwork(id, raw.network),
+    handout: raw.handout,
+    network: raw.network ?? "none",
     platforms: raw.platforms ?? ["linux/amd64"],
     buildTimeoutSeconds: Math.round((raw.buildTimeoutSeconds ?? 300) * timeoutFactor(process.env)),
     service: raw.service,
     dir,
     workspace: join(dir, "workspace"),
   };
-}
-
-function parseNetwork(id: string, value: unknown): ExerciseNetwork {
-  if (value === undefined || value === "none") return "none";
-  if (value === "npm") return "npm";
-  throw new GraderError(
-    "INVALID_SUBMISSION",
-    `exercises/${id}/exercise.json: network ${JSON.stringify(value)} is not "none" or "npm"`,
-  );
 }
