@@ -52,8 +52,10 @@ describe("bake --print", () => {
     expect(parseSecret("type=env,id=tok,src=NPM_TOKEN", "/r")).toEqual({ id: "tok", env: "NPM_TOKEN" });
     expect(parseSecret("id=NPM_TOKEN", "/r")).toEqual({ id: "NPM_TOKEN", env: "NPM_TOKEN" });
     expect(parseSecret({ id: "npmrc", src: ".npmrc" }, "/r")).toEqual({ id: "npmrc", src: "/r/.npmrc" });
-    // A field without "=" is kept as a key with no value, not mistaken for one.
-    expect(parseSecret("id=a,src", "/r")).toEqual({ id: "a", src: "/r" });
+    // As buildx: a field without "=" is refused, and so is an empty src (it would name the folder).
+    expect(() => parseSecret("id=a,src", "/r")).toThrow(/the field "src" must be a key=value pair/);
+    expect(() => parseSecret("id=a,src=", "/r")).toThrow(/src is empty/);
+    expect(() => parseSecret({ id: "a", src: "" }, "/r")).toThrow(/src is empty/);
   });
   it("reads list settings in the string and the object form alike", () => {
     // Newer buildx prints objects where older versions print CSV strings; both mean the same.

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import type { SecretSpec } from "./build-command.ts";
-import { parseAttributes } from "../util/csv-fields.ts";
+import { csvFields, parseAttributes } from "../util/csv-fields.ts";
+import { InvalidSubmissionError } from "../errors.ts";
 
 /**
  * Pure parser for `docker buildx bake --print`: the learner's bake file, with variables already
@@ -91,7 +92,16 @@ export function isRemoteContext(context: string): boolean {
  * the secret comes from the variable named like its id, as buildx does when that variable is set.
  */
 export function parseSecret(spec: unknown, cwd: string): SecretSpec {
+  // As buildx: every field is key=value, and a file source is never empty (else it would name
+  // the folder bake ran in).
+  if (typeof spec === "string") {
+    const bare = csvFields(spec).find((f) => f.trim() !== "" && !f.includes("="));
+    if (bare !== undefined)
+      throw new InvalidSubmissionError(`secret "${spec}": the field "${bare}" must be a key=value pair`);
+  }
   const fields = attributes(spec);
+  if ((fields["src"] ?? fields["source"]) === "")
+    throw new InvalidSubmissionError(`secret ${JSON.stringify(spec)}: src is empty`);
   const id = fields["id"] ?? "";
   let src = fields["src"] ?? fields["source"];
   let env = fields["env"];

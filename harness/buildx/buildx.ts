@@ -2,7 +2,11 @@ import { exec, type ExecOptions } from "../exec/exec.ts";
 import type { ExecResult } from "../exec/exec-result.ts";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
 
-/** The docker CLI bound to one grading run's builder: every buildx call goes through here. */
+/**
+ * The docker CLI bound to one grading run's engine and builder: the run's builds, bake reads and
+ * disk-usage queries go through here (the builder's own creation and removal, in
+ * engine/container-builder.ts, come before and after it).
+ */
 export class Buildx {
   readonly environment: BuildEnvironment;
 

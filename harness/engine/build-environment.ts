@@ -18,7 +18,6 @@ export interface BuildEnvironment {
   /** The Docker API endpoint images can be loaded into and containers run on. */
   readonly dockerHost: string;
   /** Whether `--load` puts images where dockerode on `dockerHost` sees them. */
-  readonly loadsImages: boolean;
   /** Scratch space for this run; removed with it. */
   readonly workDir: string;
   /** The run's own registry, where its builds push and its caches go. */

@@ -100,7 +100,6 @@ export async function createBuildxBuilder(
     env,
     builder: name,
     dockerHost: options.dockerHost ?? process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock",
-    loadsImages: driver === "docker-container",
     workDir: dir,
     registry,
     // The builder shares the host's network here: on a laptop or a CI runner that is what

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { exec, baseEnv } from "../exec/exec.ts";
 import { spawnDaemon, isAlive, killPid, type Daemon } from "../exec/daemon.ts";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
+import { waitUntil } from "../util/wait-until.ts";
 import type { BuildEnvironment } from "./build-environment.ts";
 import { unmountUnder } from "./unmount.ts";
 import { fallback, registerDisposer } from "./cleanup-registry.ts";
@@ -147,7 +148,6 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     env,
     builder: undefined,
     dockerHost: `unix://${socket}`,
-    loadsImages: true,
     workDir: dir,
     registry: runRegistry,
     serviceHost: net.hostAddress,
@@ -166,25 +166,25 @@ async function waitForEngine(
   timeoutMs: number,
   logFile: string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (daemon.hasExited()) {
-      const log = await readFile(logFile, "utf8").catch(() => "");
-      throw new GraderError(
-        "ENGINE_START_FAILED",
-        `dockerd exited while starting: ${log.trim().split("\n").slice(-3).join(" | ")}`,
-        {
-          hint: "Check that runc and containerd are installed (sudo bash harness/engine/provision.sh)",
-        },
-      );
-    }
-    const probe = await exec("docker", ["version", "--format", "{{.Server.Version}}"], {
-      env,
-      reject: false,
-      timeoutMs: 5000,
-    });
-    if (probe.exitCode === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
+  const answered = await waitUntil(
+    async () =>
+      (
+        await exec("docker", ["version", "--format", "{{.Server.Version}}"], {
+          env,
+          reject: false,
+          timeoutMs: 5000,
+        })
+      ).exitCode === 0,
+    { timeoutMs, gaveUp: () => daemon.hasExited() },
+  );
+  if (answered) return;
+  if (daemon.hasExited()) {
+    const log = await readFile(logFile, "utf8").catch(() => "");
+    throw new GraderError(
+      "ENGINE_START_FAILED",
+      `dockerd exited while starting: ${log.trim().split("\n").slice(-3).join(" | ")}`,
+      { hint: "Check that runc and containerd are installed (sudo bash harness/engine/provision.sh)" },
+    );
   }
   throw new GraderError(
     "ENGINE_START_FAILED",

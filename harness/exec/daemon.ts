@@ -60,7 +60,7 @@ export function spawnDaemon(
   };
 }
 
-/** Kills a process by pid file, if it still runs (a daemon's own children outside its group). */
+/** Signals a process by pid, if it still runs (a daemon's own children outside its group); whether it was there. */
 export function killPid(pid: number, signal: NodeJS.Signals = "SIGKILL"): boolean {
   try {
     process.kill(pid, signal);
@@ -79,7 +79,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Starts a process in a session of its own that this one neither waits for nor outlives. */
+/** Starts a process in a session of its own, which this one does not wait for and which may outlive it (the reaper). */
 export function spawnDetached(
   file: string,
   args: readonly string[],

@@ -73,7 +73,3 @@ export async function exec(
   if (failed && options.reject !== false) throw new ExecError(result, done.cause);
   return result;
 }
-
-export function succeeded(result: ExecResult): boolean {
-  return result.exitCode === 0 && !result.timedOut;
-}

@@ -83,11 +83,6 @@ export function readElfHeader(bytes: Uint8Array): ElfRead {
   };
 }
 
-/** OCI architecture names as `platform.architecture` spells them (arm/v7 -> arm). */
-export function architectureMatches(header: ElfHeader, platformArchitecture: string): boolean {
-  return header.architecture === platformArchitecture;
-}
-
 /**
  * Whether a file is something the platform would run (pure): an executable with an execute bit,
  * or a shared object (the loader maps libraries whatever their mode; a PIE program is one too).

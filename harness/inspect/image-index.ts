@@ -1,5 +1,4 @@
 import {
-  MEDIA,
   type Descriptor,
   type ImageConfig,
   type ImageIndex,
@@ -43,10 +42,6 @@ export function imageEntries(index: ImageIndex): Descriptor[] {
 
 export function attestationEntries(index: ImageIndex): Descriptor[] {
   return index.manifests.filter(isAttestation);
-}
-
-export function isIndexMediaType(mediaType: string): boolean {
-  return mediaType === MEDIA.ociIndex || mediaType === MEDIA.dockerList;
 }
 
 /**

@@ -1,6 +1,8 @@
-import Docker from "dockerode";
+import type Docker from "dockerode";
+import { dockerClient } from "../engine/docker-client.ts";
 import { errorMessage } from "../errors.ts";
 import { freePort } from "../util/free-port.ts";
+import { waitUntil } from "../util/wait-until.ts";
 
 /** What happened when one platform's image was started and its health endpoint asked. */
 export interface ProbeResult {
@@ -33,7 +35,7 @@ export class ServiceProbe {
 
   /** `probeHost`: where containers with host networking are reached (the run's namespace). */
   constructor(dockerHost: string, probeHost = "127.0.0.1") {
-    this.docker = new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, "") });
+    this.docker = dockerClient(dockerHost);
     this.probeHost = probeHost;
   }
 
@@ -49,37 +51,39 @@ export class ServiceProbe {
     const port = await freePort();
     let container: Docker.Container | undefined;
     let detail = "not started";
-    let healthy = false;
+    let healthy: boolean;
     try {
       await this.pull(request.image, request.platform);
-      container = await this.docker.createContainer({
+      const created = await this.docker.createContainer({
         Image: request.image,
         platform: request.platform,
         Env: [`${request.portVariable}=${port}`],
         HostConfig: { NetworkMode: "host", AutoRemove: false, Memory: 256 * 1024 * 1024, PidsLimit: 256 },
       });
-      await container.start();
-      const deadline = Date.now() + request.timeoutMs;
-      while (Date.now() < deadline) {
-        const state = (await container.inspect()).State;
-        if (!state.Running) {
-          detail = `the container exited with code ${state.ExitCode}`;
-          break;
-        }
-        try {
-          const response = await fetch(`http://${this.probeHost}:${port}${request.path}`, {
-            signal: AbortSignal.timeout(2000),
-          });
-          detail = `HTTP ${response.status}: ${(await response.text()).trim().slice(0, 200)}`;
-          if (response.ok) {
-            healthy = true;
-            break;
+      container = created;
+      await created.start();
+      let exited = false;
+      healthy = await waitUntil(
+        async () => {
+          const state = (await created.inspect()).State;
+          if (!state.Running) {
+            detail = `the container exited with code ${state.ExitCode}`;
+            exited = true;
+            return false;
           }
-        } catch (error) {
-          detail = `no answer on port ${port}: ${errorMessage(error)}`;
-        }
-        await new Promise((r) => setTimeout(r, 250));
-      }
+          try {
+            const response = await fetch(`http://${this.probeHost}:${port}${request.path}`, {
+              signal: AbortSignal.timeout(2000),
+            });
+            detail = `HTTP ${response.status}: ${(await response.text()).trim().slice(0, 200)}`;
+            return response.ok;
+          } catch (error) {
+            detail = `no answer on port ${port}: ${errorMessage(error)}`;
+            return false;
+          }
+        },
+        { timeoutMs: request.timeoutMs, intervalMs: 250, gaveUp: () => exited },
+      );
       const logsTail = await containerLogs(container);
       return { platform: request.platform, healthy, detail, startMs: performance.now() - started, logsTail };
     } catch (error) {

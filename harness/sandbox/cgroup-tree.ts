@@ -1,3 +1,4 @@
+import { waitUntil } from "../util/wait-until.ts";
 import { readFile, readdir, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -17,24 +18,24 @@ async function removeTree(dir: string): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
   if (!entries) return;
   for (const e of entries) if (e.isDirectory()) await removeTree(join(dir, e.name));
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const procs = (await readFile(join(dir, "cgroup.procs"), "utf8").catch(() => ""))
-      .split("\n")
-      .filter(Boolean);
-    for (const pid of procs) {
-      try {
-        process.kill(Number(pid), "SIGKILL");
-      } catch {
-        // already gone
+  // Killed processes leave the cgroup a moment later: kill what is left and retry the rmdir.
+  await waitUntil(
+    async () => {
+      const procs = (await readFile(join(dir, "cgroup.procs"), "utf8").catch(() => ""))
+        .split("\n")
+        .filter(Boolean);
+      for (const pid of procs) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          // already gone
+        }
       }
-    }
-    if (
-      await rmdir(dir).then(
+      return rmdir(dir).then(
         () => true,
         () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+      );
+    },
+    { timeoutMs: 5000, intervalMs: 100 },
+  );
 }
