@@ -28,19 +28,26 @@ time_npm_test() {
   awk -v s="$start" -v e="$end" 'BEGIN {printf "%.1f", e - s}'
 }
 
+# The grading itself (the learner's verdict is printed when it ends), from the report it wrote.
+graded_seconds() {
+  [ -f "reports/$1.json" ] || { echo "-"; return; }
+  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log((r.durationMs / 1000).toFixed(1) + " s, " + r.score + "/" + r.maxScore)' "reports/$1.json"
+}
+
 measure() {
-  local label=$1 times=() t i
+  local label=$1 id=${2:-} times=() t i
   for ((i = 1; i <= runs; i++)); do
+    rm -f reports/*.json
     t=$(time_npm_test)
     times+=("$t")
-    printf '%s run %d: %s s (%s)\n' "$label" "$i" "$t" "$(grep -Eo 'Tests +[0-9].*' "$work/last.log" | tail -1)" >&2
+    printf '%s run %d: npm test %s s; grading %s\n' "$label" "$i" "$t" "$(graded_seconds "$id")" >&2
   done
-  printf '%-22s median %s s  runs %s\n' "$label" "$(median "${times[@]}")" "${times[*]}"
+  printf '%-22s npm test median %s s  runs %s\n' "$label" "$(median "${times[@]}")" "${times[*]}"
 }
 
 measure "nothing started"
 for id in "${only[@]}"; do
   cp -r "exercises/$id/solution/." "exercises/$id/workspace/"
-  measure "$id"
+  measure "$id" "$id"
   git checkout -q -- "exercises/$id/workspace" && git clean -fdq "exercises/$id/workspace"
 done
