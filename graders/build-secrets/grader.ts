@@ -59,7 +59,9 @@ export const grader: Grader = {
         target = targets[0];
         if (!target) throw new Error(`${BAKE_FILE} defines no target in its default group`);
       } catch (error) {
-        await card.run(CHECKS.parses.id, () => gradeStatic(files, card, [registry.token]));
+        await card.run(CHECKS.parses.id, () => {
+          gradeStatic(files, card, [registry.token]);
+        });
         // HCL errors name the place as `docker-bake.hcl:3,5-9`.
         const line = Number(
           new RegExp(`${BAKE_FILE.replace(".", "\\.")}:(\\d+)`).exec(errorMessage(error))?.[1],
@@ -70,7 +72,9 @@ export const grader: Grader = {
         });
         return;
       }
-      await card.run(CHECKS.parses.id, () => gradeStatic({ ...files, bake: target }, card, [registry.token]));
+      await card.run(CHECKS.parses.id, () => {
+        gradeStatic({ ...files, bake: target }, card, [registry.token]);
+      });
       const vetted = await vetBakeTarget(target, { root: dir, secretEnv: Object.keys(secretEnv) });
       ctx.notes.push(...vetted.notes.map((n) => `${BAKE_FILE}: ${n}.`));
       if (!vetted.ok) {

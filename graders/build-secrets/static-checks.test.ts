@@ -5,7 +5,9 @@ import { checkStatic } from "./static-checks.ts";
 
 describeStaticFixtures(new URL("../../exercises/03-build-secrets", import.meta.url).pathname, {
   checks: CHECK_LIST,
-  judge: (files, card) => checkStatic(parseDockerfile(files("Dockerfile") ?? ""), undefined, [], card),
+  judge: (files, card) => {
+    checkStatic(parseDockerfile(files("Dockerfile") ?? ""), undefined, [], card);
+  },
   // The bake file's args need `docker buildx bake --print` (the engine's CLI): judged on the engine.
   skip: (files) => (/\bargs\s*=/.test(files("docker-bake.hcl") ?? "") ? [CHECKS.noSecretArgs.id] : []),
 });

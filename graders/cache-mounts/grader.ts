@@ -34,7 +34,9 @@ export const grader: Grader = {
   gradeStatic,
   async grade(ctx: GradingContext, card: Scorecard): Promise<void> {
     const files = await readSubmissionFiles(ctx.submission.dir, ctx.exercise, ["package.json"]);
-    await card.run(CHECKS.parses.id, () => gradeStatic(files, card));
+    await card.run(CHECKS.parses.id, () => {
+      gradeStatic(files, card);
+    });
     const model = dockerfileOrFail(files, card, BEHAVIOUR_IDS);
     if (model) await gradeBehaviour(ctx, card, devDependencies(files.text("package.json")), model);
   },

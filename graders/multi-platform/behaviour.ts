@@ -63,7 +63,9 @@ export async function gradeBehaviour(
   card.pass(CHECKS.build.id, {
     message: `Built and pushed for ${required.join(", ")} in ${formatDuration(result.durationMs)}.`,
   });
-  await card.run(CHECKS.cross.id, () => judgeCrossCompile(ctx, card, result, required, model));
+  await card.run(CHECKS.cross.id, () => {
+    judgeCrossCompile(ctx, card, result, required, model);
+  });
 
   const { ref, source, read } = await readPushedImage(tag);
   ctx.measurements["index.attestations"] = read.attestations.length;

@@ -23,7 +23,9 @@ export const grader: Grader = {
   gradeStatic,
   async grade(ctx: GradingContext, card: Scorecard): Promise<void> {
     const files = await readSubmissionFiles(ctx.submission.dir, ctx.exercise);
-    await card.run(CHECKS.workflowQemu.id, () => gradeStatic(files, card));
+    await card.run(CHECKS.workflowQemu.id, () => {
+      gradeStatic(files, card);
+    });
     const model = dockerfileOrFail(files, card, BEHAVIOUR_IDS);
     if (model) await gradeBehaviour(ctx, card, model);
   },

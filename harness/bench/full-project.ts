@@ -13,7 +13,7 @@ export async function fullProject(
   const composed = await composeSubmission(exercise, fixtureDir);
   try {
     const prepared = await prepareSubmission(exercise, composed.dir);
-    return { dir: prepared.dir, dispose: prepared.dispose };
+    return { dir: prepared.dir, dispose: () => prepared.dispose() };
   } finally {
     await composed.dispose();
   }

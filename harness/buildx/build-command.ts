@@ -136,7 +136,9 @@ export class BuildCommand {
       const result = await this.buildx.buildx(args, {
         timeoutMs: request.timeoutMs,
         reject: false,
-        onStderr: (chunk) => stream.push(chunk),
+        onStderr: (chunk) => {
+          stream.push(chunk);
+        },
         ...(request.secretEnv ? { extraEnv: request.secretEnv } : {}),
       });
       timedOut = result.timedOut;

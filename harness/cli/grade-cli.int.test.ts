@@ -79,7 +79,11 @@ describe("grade command", () => {
         [grade, "03-build-secrets", "--submission", submission.dir, "--out", out],
         { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, TMPDIR: scratch } },
       );
-      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) =>
+        child.on("exit", (code) => {
+          resolve(code);
+        }),
+      );
       let sawBuild = false;
       for await (const line of createInterface({ input: child.stderr })) {
         if (line.includes("building with")) {

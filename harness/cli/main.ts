@@ -13,7 +13,7 @@ import { gradeExercise, writeReport } from "../grading/run-grading.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { renderTerminal } from "../report/terminal-report.ts";
 import { stripControl } from "../report/safe-text.ts";
-import { disposeAll } from "../engine/cleanup-registry.ts";
+import { disposeAll } from "../lifecycle/cleanup-registry.ts";
 import { errorMessage } from "../errors.ts";
 
 const USAGE = `usage: grade <exercise-id> [--submission DIR] [--out DIR] [--force] [--changed-files FILE]
@@ -124,7 +124,12 @@ async function main(argv: string[]): Promise<number> {
     const graded = await gradeExercise(id, {
       ...(values.submission ? { submission: resolve(values.submission) } : {}),
       force: values.force,
-      progress: values.quiet || values.json ? () => undefined : (m) => sink.message(`[${id}] `, m),
+      progress:
+        values.quiet || values.json
+          ? () => undefined
+          : (m) => {
+              sink.message(`[${id}] `, m);
+            },
     });
     sink.end();
     const report = flagged.length > 0 ? { ...graded, flaggedEdits: flagged } : graded;

@@ -88,7 +88,11 @@ describe("cleanup on every path out", () => {
       if (line.includes("BUILDING")) break;
     }
     expect(info).toBeDefined();
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code) => {
+        resolve(code);
+      }),
+    );
     // A terminal's Ctrl-C reaches the whole foreground process group: the test runner and its workers.
     if (group && child.pid !== undefined) process.kill(-child.pid, signal);
     else child.kill(signal);

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { exec, baseEnv } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
 import type { BuildEnvironment, DriverKind } from "./build-environment.ts";
-import { fallback, registerDisposer } from "./cleanup-registry.ts";
+import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 import { startRunRegistry } from "./run-registry.ts";
 
 export interface BuildxBuilderOptions {

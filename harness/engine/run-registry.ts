@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnDaemon } from "../exec/daemon.ts";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
-import { fallback, registerDisposer } from "./cleanup-registry.ts";
+import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 import { findExecutable } from "./host-tools.ts";
 import { freePort } from "../util/free-port.ts";
 import { answers, waitUntil } from "../util/wait-until.ts";

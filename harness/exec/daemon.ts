@@ -50,7 +50,9 @@ export function spawnDaemon(
       if (done) return;
       signalGroup("SIGTERM");
       const timer = new Promise<"timeout">((resolve) =>
-        setTimeout(() => resolve("timeout"), graceMs).unref(),
+        setTimeout(() => {
+          resolve("timeout");
+        }, graceMs).unref(),
       );
       if ((await Promise.race([exited, timer])) === "timeout") {
         signalGroup("SIGKILL");

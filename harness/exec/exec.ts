@@ -57,14 +57,16 @@ export async function exec(
   if (options.onStderr) {
     const onStderr = options.onStderr;
     child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (chunk: string) => onStderr(chunk));
+    child.stderr?.on("data", (chunk: string) => {
+      onStderr(chunk);
+    });
   }
   const done = await child;
   const result: ExecResult = {
     command,
     exitCode: done.exitCode,
-    stdout: String(done.stdout ?? ""),
-    stderr: String(done.stderr ?? ""),
+    stdout: done.stdout,
+    stderr: done.stderr,
     durationMs: performance.now() - started,
     timedOut: done.timedOut,
     signal: done.signal,

@@ -3,7 +3,7 @@ import type { GradeReport } from "../grading/grade-report.ts";
 import type { CheckResult } from "../grading/check.ts";
 import { SAMPLE_ERROR, SAMPLE_FAILED } from "../report/sample-reports.ts";
 import { CheckPoster } from "./check-poster.ts";
-import { FakeGitHub } from "./fake-github.ts";
+import { FakeGitHub } from "./testing/fake-github.ts";
 import { createGitHubClient } from "./octokit-client.ts";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exec } from "../exec/exec.ts";
 import { REPO_ROOT } from "../grading/exercise.ts";
-import { FakeGitHub } from "./fake-github.ts";
+import { FakeGitHub } from "./testing/fake-github.ts";
 import { genuineReports, reportsZip } from "./testing/graded-reports.ts";
 
 // The command post-checks.yml runs, end to end against the OpenAPI-checked fake, attacked the
@@ -120,7 +120,7 @@ describe("post-checks: trusted scores only", { timeout: 60_000 }, () => {
     expect(runs.length).toBeGreaterThanOrEqual(3);
     for (const r of runs) {
       expect(r["conclusion"]).toBe("action_required");
-      const summary = String((r["output"] as { summary: string }).summary);
+      const summary = (r["output"] as { summary: string }).summary;
       expect(summary).toContain("`.github/workflows/grade.yml`");
       expect(summary).toContain("`graders/cache-mounts/checks.ts`");
     }

@@ -125,7 +125,9 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
         : undefined,
     };
   } finally {
-    await environment?.dispose().catch((e: unknown) => progress(`cleanup failed: ${errorMessage(e)}`));
+    await environment?.dispose().catch((e: unknown) => {
+      progress(`cleanup failed: ${errorMessage(e)}`);
+    });
     await submission.dispose();
   }
 }

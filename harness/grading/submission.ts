@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { InvalidSubmissionError } from "../errors.ts";
 import type { Exercise } from "./exercise.ts";
-import { fallback, registerDisposer } from "../engine/cleanup-registry.ts";
+import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 import { copyTree, SUBMISSION_LIMITS } from "./copy-tree.ts";
 
 /** A learner's submission laid over the handed-out project, in a scratch copy the grader may change. */

@@ -16,7 +16,9 @@ export function feedEntry(entry: ReadEntry, sink: ByteSink): Promise<void> {
       const pending = sink.write(chunk);
       if (pending === undefined) return;
       entry.pause();
-      pending.then(() => entry.resume(), reject);
+      pending.then(() => {
+        entry.resume();
+      }, reject);
     });
     entry.on("end", () => {
       Promise.resolve()

@@ -57,7 +57,10 @@ export async function scanLayer(
       };
       bytes += entry.size;
       const sink = visit(layerEntry);
-      if (typeof sink === "function") entry.on("data", (chunk: Buffer) => sink(chunk));
+      if (typeof sink === "function")
+        entry.on("data", (chunk: Buffer) => {
+          sink(chunk);
+        });
       else if (sink) fed.push(feedEntry(entry, sink));
       else entry.resume();
     },

@@ -72,7 +72,9 @@ function toBuffer(chunk: unknown): Buffer {
 /** zstd frames decoded in JS (Node 20's zlib has no zstd), streaming. */
 export function zstdStream(): Transform {
   let push: (chunk: Buffer) => void = () => undefined;
-  const decoder = new Decompress((chunk) => push(Buffer.from(chunk)));
+  const decoder = new Decompress((chunk) => {
+    push(Buffer.from(chunk));
+  });
   return new Transform({
     transform(chunk: Buffer, _enc, callback) {
       push = (c) => this.push(c);
@@ -100,7 +102,9 @@ function bzip2Stream(): Transform {
   const bz = unbzip2();
   let failure: Error | undefined;
   let push: (chunk: Buffer) => void = () => undefined;
-  bz.on("data", (chunk: Buffer) => push(chunk));
+  bz.on("data", (chunk: Buffer) => {
+    push(chunk);
+  });
   bz.on("error", (error: Error) => {
     failure = error;
   });

@@ -35,7 +35,7 @@ function attr(s: string): string {
 
 function text(s: string): string {
   // XML 1.0 cannot carry most control characters, even escaped: drop them.
-  return [...s]
+  return Array.from(s, (ch) => ch)
     .filter((ch) => ch.charCodeAt(0) >= 0x20 || ch === "\t" || ch === "\n" || ch === "\r")
     .join("")
     .replace(/&/g, "&amp;")

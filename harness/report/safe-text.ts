@@ -17,7 +17,7 @@ export function stripControl(text: string): string {
       continue;
     }
     if (isControl(code)) continue;
-    out += text[i];
+    out += text.charAt(i);
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { spawnDaemon } from "../exec/daemon.ts";
 import { exec, baseEnv } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
-import { fallback, registerDisposer } from "../engine/cleanup-registry.ts";
+import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 import type { ServicePlace } from "../engine/run-registry.ts";
 import { freePort } from "../util/free-port.ts";
 import { answers, waitUntil } from "../util/wait-until.ts";

@@ -42,7 +42,10 @@ export class ServiceProbe {
   async pull(image: string, platform: string): Promise<void> {
     const stream = await this.docker.pull(image, { platform });
     await new Promise<void>((resolve, reject) => {
-      this.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()));
+      this.docker.modem.followProgress(stream, (error: Error | null) => {
+        if (error) reject(error);
+        else resolve();
+      });
     });
   }
 

@@ -14,7 +14,9 @@ export interface ReadOnlyProxy {
 
 export async function startReadOnlyProxy(listenHost: string, upstream: string): Promise<ReadOnlyProxy> {
   const target = new URL(upstream);
-  const server = createServer((req, res) => forward(req, res, target));
+  const server = createServer((req, res) => {
+    forward(req, res, target);
+  });
   server.headersTimeout = 30_000;
   server.requestTimeout = 600_000;
   return listen(server, listenHost);
@@ -60,7 +62,9 @@ export function listen(server: Server, host: string): Promise<ReadOnlyProxy> {
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();
-            server.close(() => done());
+            server.close(() => {
+              done();
+            });
           }),
       });
     });

@@ -16,7 +16,14 @@ beforeAll(async () => {
   await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
   upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => upstream.close(() => r())));
+afterAll(
+  () =>
+    new Promise<void>((r) =>
+      upstream.close(() => {
+        r();
+      }),
+    ),
+);
 
 const call = (address: string, method: string, path: string): Promise<{ status: number; body: string }> =>
   new Promise((resolve, reject) => {
@@ -24,9 +31,13 @@ const call = (address: string, method: string, path: string): Promise<{ status: 
     const req = request({ host, port, method, path }, (res) => {
       let body = "";
       res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
     });
-    req.on("connect", (res) => resolve({ status: res.statusCode ?? 0, body: "" }));
+    req.on("connect", (res) => {
+      resolve({ status: res.statusCode ?? 0, body: "" });
+    });
     req.on("error", reject);
     req.end();
   });

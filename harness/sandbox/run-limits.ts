@@ -3,7 +3,7 @@ import { mkdir, readFile, statfs, writeFile, open } from "node:fs/promises";
 import { join } from "node:path";
 import { exec } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
-import { fallback, registerDisposer } from "../engine/cleanup-registry.ts";
+import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 import { removeCgroupEverywhere } from "./cgroup-tree.ts";
 
 /** What one grading run may use. Each can be set with a GRADER_LIMIT_* variable. */

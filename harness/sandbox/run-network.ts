@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { exec } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
-import { fallback, registerDisposer } from "../engine/cleanup-registry.ts";
+import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 
 /**
  * A network namespace of one grading run: the run's engine, its builds' RUN steps and its

@@ -233,7 +233,11 @@ export class ContentScanner implements ByteSink {
           return;
         }
         const child = this.child(`tar:${name}`);
-        fed.push(feedEntry(entry, child).then(() => this.collect(child)));
+        fed.push(
+          feedEntry(entry, child).then(() => {
+            this.collect(child);
+          }),
+        );
       },
     });
     const failed = once(parser, "error");

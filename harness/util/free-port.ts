@@ -8,7 +8,9 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
     server.listen(0, host, () => {
       const address = server.address();
       const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }

@@ -68,7 +68,7 @@ export function resolveMatrix(text: string, combination: Combination): string {
   return text.replace(EXPRESSION, (whole, expression: string) => {
     const path = MATRIX_PATH.exec(expression.trim());
     if (!path) return whole;
-    let value: MatrixValue | undefined = combination as MatrixValue;
+    let value: MatrixValue | undefined = combination;
     for (const part of (path[1] ?? "").matchAll(/\.([A-Za-z_][\w-]*)|\[\s*'([^']*)'\s*\]/g)) {
       const key = part[1] ?? part[2] ?? "";
       value = isObject(value) ? value[key] : undefined;

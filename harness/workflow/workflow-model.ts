@@ -79,11 +79,15 @@ export function parseWorkflow(text: string): WorkflowModel {
         ? runsOnValue.map(String).join(" ")
         : typeof runsOnValue === "object" && runsOnValue !== null
           ? JSON.stringify(runsOnValue)
-          : String(runsOnValue ?? "");
+          : scalarText(runsOnValue);
       jobList.push({
         id: jobId,
         line: lineOf(pair.key as Node),
-        needs: Array.isArray(needsValue) ? needsValue.map(String) : needsValue ? [String(needsValue)] : [],
+        needs: Array.isArray(needsValue)
+          ? needsValue.map(scalarText)
+          : needsValue
+            ? [scalarText(needsValue)]
+            : [],
         combinations: matrix.combinations,
       });
       const jobSteps = job.get("steps", true);
@@ -97,7 +101,7 @@ export function parseWorkflow(text: string): WorkflowModel {
             if (isScalar(input.key))
               inputs[String(input.key.value)] = isScalar(input.value)
                 ? String(input.value.value)
-                : String(input.value ?? "");
+                : scalarText(input.value);
           }
         }
         const str = (key: string): string | undefined => {
@@ -111,7 +115,7 @@ export function parseWorkflow(text: string): WorkflowModel {
           uses: str("uses"),
           with: inputs,
           run,
-          line: lineOf(item as Node),
+          line: lineOf(item),
           instances: matrix.combinations.map((combination) => ({
             matrix: combination,
             with: Object.fromEntries(
@@ -159,4 +163,13 @@ export function parseCsvSpecs(value: string): Record<string, string>[] {
     .map((l) => l.trim())
     .filter(Boolean)
     .map(parseAttributes);
+}
+
+/** A YAML value as text: scalars as written, anything else (a map, a list) as JSON. */
+function scalarText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+    return String(value);
+  return JSON.stringify(value);
 }

@@ -3,7 +3,7 @@
 import { rm } from "node:fs/promises";
 import { BuildCommand } from "../../buildx/build-command.ts";
 import { Buildx } from "../../buildx/buildx.ts";
-import { fallback, registerDisposer } from "../cleanup-registry.ts";
+import { fallback, registerDisposer } from "../../lifecycle/cleanup-registry.ts";
 import { openEnvironment } from "../open-environment.ts";
 import { MIRROR, writeContext } from "./engine-fixtures.ts";
 

@@ -25,7 +25,11 @@ export async function buildSubmission(
       timeoutMs: request.timeoutMs ?? ctx.exercise.buildTimeoutSeconds * 1000,
       onStep: ctx.stepProgress(name),
     },
-    { onRetry: (m) => ctx.progress(m) },
+    {
+      onRetry: (m) => {
+        ctx.progress(m);
+      },
+    },
   );
   assertNotInfrastructure(result);
   ctx.measurements[`${request.label}.durationMs`] = Math.round(result.durationMs);

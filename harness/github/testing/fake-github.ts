@@ -49,7 +49,13 @@ export class FakeGitHub {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => {
+      if (this.server)
+        this.server.close(() => {
+          resolve();
+        });
+      else resolve();
+    });
   }
 
   /** The next request(s) fail this way, whatever they are. */
@@ -207,8 +213,9 @@ export class FakeGitHub {
     }
 
     const [, , owner, repo] = url.pathname.split("/");
-    const notFound = (): void =>
+    const notFound = (): void => {
       reply(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+    };
     let status = 200;
     let payload: unknown;
     const input = (body ?? {}) as Json;
@@ -260,7 +267,7 @@ export class FakeGitHub {
           title: a["title"] ?? null,
           message: a["message"],
           raw_details: a["raw_details"] ?? null,
-          blob_href: `https://github.com/${owner ?? ""}/${repo ?? ""}/blob/${String(this.runs.get(id)?.["head_sha"] ?? "")}/${String(a["path"])}`,
+          blob_href: `https://github.com/${owner ?? ""}/${repo ?? ""}/blob/${JSON.stringify(this.runs.get(id)?.["head_sha"] ?? "").replaceAll('"', "")}/${String(a["path"])}`,
         }));
         payload = all.slice((page - 1) * perPage, page * perPage);
         const last = Math.ceil(all.length / perPage);
@@ -282,13 +289,19 @@ export class FakeGitHub {
       }
       case "actions/get-workflow-run": {
         const run = this.workflowRuns.get(Number(url.pathname.split("/").at(-1)));
-        if (!run) return notFound();
+        if (!run) {
+          notFound();
+          return;
+        }
         payload = run;
         break;
       }
       case "actions/get-workflow": {
         const workflow = this.workflows.get(url.pathname.split("/").at(-1) ?? "");
-        if (!workflow) return notFound();
+        if (!workflow) {
+          notFound();
+          return;
+        }
         payload = workflow;
         break;
       }
@@ -299,7 +312,10 @@ export class FakeGitHub {
       }
       case "pulls/get": {
         const pull = this.pulls.find((p) => p["number"] === Number(url.pathname.split("/").at(-1)));
-        if (!pull) return notFound();
+        if (!pull) {
+          notFound();
+          return;
+        }
         payload = pull;
         break;
       }
@@ -318,7 +334,10 @@ export class FakeGitHub {
       }
       case "actions/download-artifact": {
         const id = Number(url.pathname.split("/").at(-2));
-        if (![...this.artifacts.values()].flat().some((a) => a.id === id)) return notFound();
+        if (![...this.artifacts.values()].flat().some((a) => a.id === id)) {
+          notFound();
+          return;
+        }
         for (const v of this.api.validateResponse(operation, 302, undefined))
           this.violations.push(`response ${method} ${url.pathname}: ${v}`);
         this.requests.push({
@@ -332,8 +351,10 @@ export class FakeGitHub {
         res.end();
         return;
       }
-      default:
-        return notFound();
+      default: {
+        notFound();
+        return;
+      }
     }
     for (const v of this.api.validateResponse(operation, status, payload))
       this.violations.push(`response ${method} ${url.pathname}: ${v}`);
@@ -369,21 +390,16 @@ export class FakeGitHub {
     const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
     return {
       id,
-      head_sha: (existing?.["head_sha"] as string | undefined) ?? input["head_sha"],
+      head_sha: existing?.["head_sha"] ?? input["head_sha"],
       node_id: Buffer.from(`CheckRun${id}`).toString("base64"),
-      external_id:
-        (input["external_id"] as string | undefined) ??
-        (existing?.["external_id"] as string | undefined) ??
-        "",
+      external_id: input["external_id"] ?? existing?.["external_id"] ?? "",
       url: `${base}/check-runs/${id}`,
       html_url: `https://github.com/${owner}/${repo}/runs/${id}`,
       details_url:
-        (input["details_url"] as string | undefined) ??
-        (existing?.["details_url"] as string | undefined) ??
-        `https://github.com/${owner}/${repo}/runs/${id}`,
-      status: conclusion ? "completed" : ((input["status"] as string | undefined) ?? "queued"),
+        input["details_url"] ?? existing?.["details_url"] ?? `https://github.com/${owner}/${repo}/runs/${id}`,
+      status: conclusion ? "completed" : (input["status"] ?? "queued"),
       conclusion,
-      started_at: (existing?.["started_at"] as string | undefined) ?? now,
+      started_at: existing?.["started_at"] ?? now,
       completed_at: conclusion ? now : null,
       output: {
         title: (output["title"] as string | undefined) ?? null,
@@ -394,7 +410,7 @@ export class FakeGitHub {
           (((input["output"] as Json | undefined)?.["annotations"] as unknown[] | undefined)?.length ?? 0),
         annotations_url: `${base}/check-runs/${id}/annotations`,
       },
-      name: (input["name"] as string | undefined) ?? existing?.["name"],
+      name: input["name"] ?? existing?.["name"],
       check_suite: { id: 5_000_000_001 },
       app: null,
       pull_requests: [],
@@ -474,7 +490,9 @@ function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    });
     req.on("error", reject);
   });
 }

@@ -17,12 +17,14 @@ describe("cleanup registry", () => {
 
   it("disposes what is still pending, newest first, and goes on past a failing one", async () => {
     const order: string[] = [];
-    registerDisposer("engine", async () => {
+    registerDisposer("engine", () => {
       order.push("engine");
+      return Promise.resolve();
     });
     registerDisposer("broken", () => Promise.reject(new Error("boom")));
-    registerDisposer("builder", async () => {
+    registerDisposer("builder", () => {
       order.push("builder");
+      return Promise.resolve();
     });
     await disposeAll();
     expect(order).toEqual(["builder", "engine"]);

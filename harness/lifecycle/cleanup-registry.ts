@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnDetached } from "../exec/daemon.ts";
-import { searchPath } from "./host-tools.ts";
+import { searchPath } from "../engine/host-tools.ts";
 import type { UndoStep } from "./undo-step.ts";
 
 /**
@@ -59,7 +59,7 @@ function startReaper(): void {
   // In its own session: it outlives this process, a terminal's Ctrl-C included.
   spawnDetached(
     process.execPath,
-    ["--import", "tsx", join(root, "harness/engine/reaper.ts"), journalFile, String(process.pid)],
+    ["--import", "tsx", join(root, "harness/lifecycle/reaper.ts"), journalFile, String(process.pid)],
     {
       cwd: root,
       env: { PATH: searchPath() },
