@@ -1,6 +1,9 @@
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
+import { buildxInvocations } from "../../harness/workflow/buildx-invocation.ts";
 import {
+  instancesUsing,
   parseCsvSpecs,
+  runInstances,
   stepsUsing,
   type WorkflowModel,
   type WorkflowStep,
@@ -14,25 +17,28 @@ interface CacheSpecs {
   readonly from: Record<string, string>[];
   readonly to: Record<string, string>[];
   readonly step: WorkflowStep;
+  /** Through Buildx for sure: an action, or `docker buildx build` (a plain `docker build` uses
+   * the builder setup-buildx-action made the default, or else the docker driver, which cannot
+   * export a gha cache). */
+  readonly buildx: boolean;
 }
 
-/** Cache specs from build-push-action inputs or from `docker buildx build` flags in a run step. */
+/**
+ * Cache specs of every build: build-push-action's inputs, and `docker buildx build|bake` in run
+ * scripts (each flag spelling buildx accepts), once per matrix combination.
+ */
 function cacheSpecs(model: WorkflowModel): CacheSpecs[] {
-  const fromAction = stepsUsing(model, "docker/build-push-action").map((step) => ({
+  const fromAction = instancesUsing(model, "docker/build-push-action").map(({ step, instance }) => ({
     step,
-    from: parseCsvSpecs(step.with["cache-from"] ?? ""),
-    to: parseCsvSpecs(step.with["cache-to"] ?? ""),
+    from: parseCsvSpecs(instance.with["cache-from"] ?? ""),
+    to: parseCsvSpecs(instance.with["cache-to"] ?? ""),
+    buildx: true,
   }));
-  const fromRun = model.steps
-    .filter((s) => s.run !== undefined && /docker\s+buildx\s+build/.test(s.run))
-    .map((step) => {
-      const run = step.run ?? "";
-      const flag = (name: string): Record<string, string>[] =>
-        [...run.matchAll(new RegExp(`--${name}[= ]+["']?([^\\s"']+)`, "g"))].flatMap((m) =>
-          parseCsvSpecs(m[1] ?? ""),
-        );
-      return { step, from: flag("cache-from"), to: flag("cache-to") };
-    });
+  const fromRun = runInstances(model).flatMap(({ step, run }) =>
+    buildxInvocations(run)
+      .filter((i) => i.command === "build")
+      .map((i) => ({ step, from: [...i.cacheFrom], to: [...i.cacheTo], buildx: i.explicit })),
+  );
   return [...fromAction, ...fromRun];
 }
 
@@ -55,7 +61,8 @@ export function checkWorkflow(model: WorkflowModel | undefined, card: Scorecard)
     return;
   }
   const setup = stepsUsing(model, "docker/setup-buildx-action")[0];
-  const specs = cacheSpecs(model);
+  // With setup-buildx-action, a plain `docker build` runs on the builder it set up.
+  const specs = cacheSpecs(model).filter((s) => s.buildx || setup !== undefined);
   const build = specs[0]?.step;
   // Where something missing belongs: at the build step, else the job's first step.
   const firstStep = model.steps[0]?.line;
@@ -73,7 +80,9 @@ export function checkWorkflow(model: WorkflowModel | undefined, card: Scorecard)
         },
   );
 
-  const plainBuild = model.steps.find((s) => s.run !== undefined && /docker\s+build\b/.test(s.run));
+  const plainBuild = runInstances(model).find(({ run }) =>
+    buildxInvocations(run).some((i) => i.command === "build" && !i.explicit),
+  )?.step;
   card.judge(
     CHECKS.workflowBuild.id,
     build !== undefined,
@@ -83,7 +92,7 @@ export function checkWorkflow(model: WorkflowModel | undefined, card: Scorecard)
           location: { file: WORKFLOW_FILE, line: build.line },
         }
       : {
-          message: `Build with docker/build-push-action${plainBuild ? ` instead of the plain "docker build" on line ${plainBuild.line}` : ""}.`,
+          message: `Build with docker/build-push-action (or docker buildx build)${plainBuild ? ` instead of the plain "docker build" on line ${plainBuild.line}, which without a Buildx builder cannot export a gha cache` : ""}.`,
           location: at(WORKFLOW_FILE, plainBuild?.line, firstStep),
         },
   );

@@ -30,4 +30,17 @@ describe("buildx commands in a run script", () => {
     expect(buildxInvocations("docker buildx build -o type=local,dest=out .")[0]?.pushes).toBe(false);
     expect(buildxInvocations('docker buildx build --output "type=registry" .')[0]?.pushes).toBe(true);
   });
+  it("reads cache flags in every spelling: =, a separate word, quotes, bare references, bake --set", () => {
+    const [build, bake] = buildxInvocations(
+      [
+        "docker buildx build --cache-from type=gha \\",
+        '  --cache-to="type=gha,mode=max,scope=app" --cache-from r/app:cache .',
+        "docker buildx bake --set '*.cache-to=type=registry,ref=r/c,mode=max' --set app.cache-from=r/c",
+      ].join("\n"),
+    );
+    expect(build?.cacheFrom).toEqual([{ type: "gha" }, { type: "registry", ref: "r/app:cache" }]);
+    expect(build?.cacheTo).toEqual([{ type: "gha", mode: "max", scope: "app" }]);
+    expect(bake?.cacheTo).toEqual([{ type: "registry", ref: "r/c", mode: "max" }]);
+    expect(bake?.cacheFrom).toEqual([{ type: "registry", ref: "r/c" }]);
+  });
 });

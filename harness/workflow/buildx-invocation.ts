@@ -8,6 +8,8 @@ import { shellWords } from "../util/shell-words.ts";
  */
 export interface BuildxInvocation {
   readonly command: "build" | "bake" | "imagetools-create";
+  /** Written `docker buildx ...`, not `docker build` (which uses the default builder unless one was set up). */
+  readonly explicit: boolean;
   readonly platforms: readonly string[];
   /** `--push`, `--output`/`-o` of type registry, or of type image with push=true. */
   readonly pushes: boolean;
@@ -15,6 +17,9 @@ export interface BuildxInvocation {
   readonly byDigest: boolean;
   /** `--set` values of bake (`*.platform=...`). */
   readonly sets: readonly string[];
+  /** `--cache-from` and `--cache-to` specs (also bake's `--set *.cache-from=...`), as attributes. */
+  readonly cacheFrom: readonly Record<string, string>[];
+  readonly cacheTo: readonly Record<string, string>[];
   readonly words: readonly string[];
 }
 
@@ -29,17 +34,25 @@ export function buildxInvocations(script: string): BuildxInvocation[] {
     if (rest[0] === "buildx") rest = rest.slice(1);
     else if (rest[0] !== "build") continue;
     const sub = rest[0];
-    if (sub === "imagetools" && rest[1] === "create") out.push(read("imagetools-create", rest.slice(2)));
-    else if (sub === "build" || sub === "b") out.push(read("build", rest.slice(1)));
-    else if (sub === "bake") out.push(read("bake", rest.slice(1)));
+    const explicit = words[at + 1] === "buildx";
+    if (sub === "imagetools" && rest[1] === "create")
+      out.push(read("imagetools-create", explicit, rest.slice(2)));
+    else if (sub === "build" || sub === "b") out.push(read("build", explicit, rest.slice(1)));
+    else if (sub === "bake") out.push(read("bake", explicit, rest.slice(1)));
   }
   return out;
 }
 
-function read(command: BuildxInvocation["command"], words: readonly string[]): BuildxInvocation {
+function read(
+  command: BuildxInvocation["command"],
+  explicit: boolean,
+  words: readonly string[],
+): BuildxInvocation {
   const platforms: string[] = [];
   const outputs: string[] = [];
   const sets: string[] = [];
+  const cacheFrom: string[] = [];
+  const cacheTo: string[] = [];
   let pushes = false;
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? "";
@@ -49,12 +62,16 @@ function read(command: BuildxInvocation["command"], words: readonly string[]): B
     else if (flag === "--push") pushes = true;
     else if (flag === "--output" || flag === "-o") outputs.push(value());
     else if (flag === "--set") sets.push(value());
+    else if (flag === "--cache-from") cacheFrom.push(value());
+    else if (flag === "--cache-to") cacheTo.push(value());
   }
   for (const set of sets) {
     const [key, v] = splitOnce(set);
     if (/\.platform$/.test(key) && v !== undefined) platforms.push(...splitList(v));
     if (/\.output$/.test(key) && v !== undefined) outputs.push(v);
     if (/\.push$/.test(key) && v === "true") pushes = true;
+    if (/\.cache-from$/.test(key) && v !== undefined) cacheFrom.push(v);
+    if (/\.cache-to$/.test(key) && v !== undefined) cacheTo.push(v);
   }
   let byDigest = false;
   for (const output of outputs) {
@@ -63,7 +80,22 @@ function read(command: BuildxInvocation["command"], words: readonly string[]): B
     if (type === "registry" || (type === "image" && attrs["push"] === "true")) pushes = true;
     if (attrs["push-by-digest"] === "true") byDigest = true;
   }
-  return { command, platforms, pushes, byDigest, sets, words };
+  return {
+    command,
+    explicit,
+    platforms,
+    pushes,
+    byDigest,
+    sets,
+    cacheFrom: cacheFrom.map(cacheSpec),
+    cacheTo: cacheTo.map(cacheSpec),
+    words,
+  };
+}
+
+/** `type=gha,mode=max` as attributes; a bare reference (`user/app:cache`) is a registry cache. */
+function cacheSpec(text: string): Record<string, string> {
+  return text.includes("=") ? parseAttributes(text) : { type: "registry", ref: text };
 }
 
 function splitOnce(text: string): [string, string | undefined] {
