@@ -17,7 +17,6 @@ export interface BuildEnvironment {
   readonly builder: string | undefined;
   /** The Docker API endpoint images can be loaded into and containers run on. */
   readonly dockerHost: string;
-  /** Whether `--load` puts images where dockerode on `dockerHost` sees them. */
   /** Scratch space for this run; removed with it. */
   readonly workDir: string;
   /** The run's own registry, where its builds push and its caches go. */
@@ -34,6 +33,12 @@ export interface BuildEnvironment {
   readonly limits: RunLimits | undefined;
   /** How long setting it up took, for the report. */
   readonly setupMs: number;
+  /**
+   * A second builder in the same run, as empty as a new CI runner's (no cache, no image), that
+   * reaches the same registry and services; disposed with the run if not before. Undefined
+   * where the driver cannot make one (a remote BuildKit).
+   */
+  readonly freshBuilder: (() => Promise<BuildEnvironment>) | undefined;
   /** Removes builder, engine, caches and scratch space. Safe to call twice. */
   dispose(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { exec, baseEnv } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
 import type { BuildEnvironment, DriverKind } from "./build-environment.ts";
 import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
-import { startRunRegistry } from "./run-registry.ts";
+import { startRunRegistry, type RunRegistry } from "./run-registry.ts";
 
 export interface BuildxBuilderOptions {
   /** Docker endpoint that hosts the builder container (docker-container driver). */
@@ -26,9 +26,24 @@ export async function createBuildxBuilder(
   driver: Exclude<DriverKind, "private-engine">,
   options: BuildxBuilderOptions & { endpoint?: string } = {},
 ): Promise<BuildEnvironment> {
+  const registry = await startRunRegistry();
+  try {
+    return await createBuilder(driver, options, registry, true);
+  } catch (error) {
+    await registry.dispose();
+    throw error;
+  }
+}
+
+/** One builder; the first of a run owns the registry, fresh ones made later share it. */
+async function createBuilder(
+  driver: Exclude<DriverKind, "private-engine">,
+  options: BuildxBuilderOptions & { endpoint?: string },
+  registry: RunRegistry,
+  ownsRegistry: boolean,
+): Promise<BuildEnvironment> {
   const started = performance.now();
   const name = `grader-${randomBytes(4).toString("hex")}`;
-  const registry = await startRunRegistry();
   const dir = await mkdtemp(join(tmpdir(), "bkg-bx-"));
   const env = baseEnv(
     options.dockerHost
@@ -77,7 +92,7 @@ export async function createBuildxBuilder(
   const dispose = registerDisposer(`buildx builder ${name}`, async () => {
     await exec("docker", ["buildx", "rm", "--force", name], { env, reject: false, timeoutMs: 60_000 });
     await rm(dir, { recursive: true, force: true });
-    await registry.dispose();
+    if (ownsRegistry) await registry.dispose();
   });
   fallback(dispose, [{ run: ["docker", "buildx", "rm", "--force", name], env }, { remove: dir }]);
   const created = await exec("docker", args, { env, reject: false, timeoutMs: 180_000 });
@@ -110,6 +125,9 @@ export async function createBuildxBuilder(
     egressProxy: undefined,
     limits: undefined,
     setupMs: performance.now() - started,
+    // A remote BuildKit is one daemon: a second builder on it would share its cache.
+    freshBuilder:
+      driver === "docker-container" ? () => createBuilder(driver, options, registry, false) : undefined,
     dispose,
   };
 }

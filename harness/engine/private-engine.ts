@@ -73,6 +73,8 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
   // Until the engine starts, undoing the setup is the sandbox's disposal alone.
   let dispose = disposeSandbox;
   let egressProxy: string | undefined;
+  let daemonSettings: DaemonSettings | undefined;
+  const runnerDisposers: (() => Promise<void>)[] = [];
   try {
     await mkdir(join(config, "cli-plugins"), { recursive: true });
     await symlink(buildx, join(config, "cli-plugins/docker-buildx"));
@@ -96,52 +98,40 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
       serviceHost: net.hostAddress,
       exposePort: (port) => net.openPort(port),
     });
-    const daemonJson = {
-      features: { "containerd-snapshotter": true },
-      "data-root": limits.dataRoot,
-      "exec-root": join(dir, "exec"),
-      pidfile: join(dir, "docker.pid"),
-      hosts: [`unix://${socket}`],
-      bridge: "none",
-      iptables: false,
-      ip6tables: false,
-      "ip-forward": false,
-      "ip-masq": false,
-      "cgroup-parent": limits.cgroupParent,
-      "registry-mirrors": mirror ? [mirror] : [],
-      "insecure-registries": [
-        registry.host,
-        ...(mirror ? [new URL(mirror).host] : []),
-        ...(options.insecureRegistries ?? []),
-      ],
+    const settings: DaemonSettings = {
+      dir,
+      nsenter,
+      dockerd,
+      netPath: net.path,
+      cgroupParent: limits.cgroupParent,
+      mirror,
+      insecureRegistries: [registry.host, ...(options.insecureRegistries ?? [])],
+      startTimeoutMs: options.startTimeoutMs ?? 60_000,
+      disposeSandbox,
     };
-    await writeFile(join(dir, "daemon.json"), JSON.stringify(daemonJson, null, 2));
+    daemonSettings = settings;
     // Registered after the network, limits and registry, so that on a signal (newest first)
     // dockerd stops before the namespace, cgroups and file system it uses are taken away.
-    dispose = registerDisposer(`private engine ${dir}`, async () => {
-      const containerdPid = await readPid(join(dir, "exec/containerd/containerd.pid"));
-      await daemon?.stop();
-      // dockerd stops its managed containerd on a clean exit; after a SIGKILL it may not have.
-      if (containerdPid !== undefined && isAlive(containerdPid)) killPid(containerdPid);
-      await unmountUnder(dir);
-      await disposeSandbox();
+    const engine = await startEngineDaemon(settings, {
+      name: "engine",
+      dataRoot: limits.dataRoot,
+      socket,
+      env,
+      unmount: [dir],
     });
-    daemon = spawnDaemon(nsenter, [`--net=${net.path}`, dockerd, "--config-file", join(dir, "daemon.json")], {
-      env: { PATH: searchPath(), HOME: dir },
-      logFile: join(dir, "dockerd.log"),
-    });
-    fallback(dispose, [
-      { kill: daemon.pid },
-      { killPidFile: join(dir, "exec/containerd/containerd.pid") },
-      { unmountUnder: dir },
-    ]);
-    await waitForEngine(env, daemon, options.startTimeoutMs ?? 60_000, join(dir, "dockerd.log"));
+    // Runners made later go first: the run's engine and sandbox outlive them.
+    dispose = async () => {
+      for (const runner of runnerDisposers.splice(0).reverse()) await runner();
+      await engine.dispose();
+    };
   } catch (error) {
     await dispose();
     throw error;
   }
   const net = network;
   const runRegistry = registry;
+  const limitsOf = limits;
+  let runners = 0;
   return {
     id: dir.slice(-6),
     driver: "private-engine",
@@ -156,8 +146,133 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     egressProxy,
     limits,
     setupMs: performance.now() - started,
+    freshBuilder: () => freshEngine(),
     dispose,
   };
+
+  // Another dockerd in the same namespace, cgroup and disk: empty, yet reaching the run's
+  // registry and proxies. Disposed on its own, or (registered later) before the first engine.
+  async function freshEngine(): Promise<BuildEnvironment> {
+    const settings = daemonSettings;
+    if (!settings) throw new GraderError("BUILDER_FAILED", "the run's engine is not running");
+    const begun = performance.now();
+    runners += 1;
+    const name = `runner-${runners}`;
+    const runnerSocket = join(dir, `r${runners}.sock`);
+    const runnerConfig = join(dir, `config-${runners}`);
+    await mkdir(join(runnerConfig, "cli-plugins"), { recursive: true });
+    await symlink(join(config, "cli-plugins/docker-buildx"), join(runnerConfig, "cli-plugins/docker-buildx"));
+    const runnerEnv = baseEnv({
+      DOCKER_HOST: `unix://${runnerSocket}`,
+      DOCKER_CONFIG: runnerConfig,
+      BUILDX_NO_DEFAULT_ATTESTATIONS: "1",
+    });
+    const runner = await startEngineDaemon(
+      { ...settings, disposeSandbox: () => Promise.resolve() },
+      {
+        name,
+        dataRoot: join(limitsOf.dataRoot, name),
+        socket: runnerSocket,
+        env: runnerEnv,
+        unmount: [join(limitsOf.dataRoot, name), join(dir, `exec-${name}`)],
+      },
+    );
+    runnerDisposers.push(runner.dispose);
+    return {
+      id: `${dir.slice(-6)}-${name}`,
+      driver: "private-engine",
+      env: runnerEnv,
+      builder: undefined,
+      dockerHost: `unix://${runnerSocket}`,
+      workDir: dir,
+      registry: runRegistry,
+      serviceHost: net.hostAddress,
+      exposePort: (port) => net.openPort(port),
+      probeHost: net.runAddress,
+      egressProxy,
+      limits,
+      setupMs: performance.now() - begun,
+      freshBuilder: () => freshEngine(),
+      dispose: runner.dispose,
+    };
+  }
+}
+
+interface DaemonSettings {
+  readonly dir: string;
+  readonly nsenter: string;
+  readonly dockerd: string;
+  readonly netPath: string;
+  readonly cgroupParent: string;
+  readonly mirror: string | undefined;
+  readonly insecureRegistries: readonly string[];
+  readonly startTimeoutMs: number;
+  /** What else goes when this daemon does (the sandbox, for the run's first engine). */
+  readonly disposeSandbox: () => Promise<void>;
+}
+
+/** Starts one dockerd of the run (its own data root, exec root, socket and containerd) and waits for it. */
+async function startEngineDaemon(
+  settings: DaemonSettings,
+  own: {
+    name: string;
+    dataRoot: string;
+    socket: string;
+    env: Readonly<Record<string, string>>;
+    /** Where its mounts live (all of the run's folder, for the run's first engine). */
+    unmount: readonly string[];
+  },
+): Promise<{ dispose: () => Promise<void> }> {
+  const { dir, mirror } = settings;
+  const execRoot = join(dir, `exec-${own.name}`);
+  const daemonJson = {
+    features: { "containerd-snapshotter": true },
+    "data-root": own.dataRoot,
+    "exec-root": execRoot,
+    pidfile: join(dir, `${own.name}.pid`),
+    hosts: [`unix://${own.socket}`],
+    bridge: "none",
+    iptables: false,
+    ip6tables: false,
+    "ip-forward": false,
+    "ip-masq": false,
+    "cgroup-parent": settings.cgroupParent,
+    "registry-mirrors": mirror ? [mirror] : [],
+    "insecure-registries": [...settings.insecureRegistries, ...(mirror ? [new URL(mirror).host] : [])],
+  };
+  const configFile = join(dir, `${own.name}.json`);
+  await writeFile(configFile, JSON.stringify(daemonJson, null, 2));
+  let daemon: Daemon | undefined;
+  const containerdPidFile = join(execRoot, "containerd/containerd.pid");
+  const dispose = registerDisposer(`private ${own.name} ${dir}`, async () => {
+    const containerdPid = await readPid(containerdPidFile);
+    await daemon?.stop();
+    // dockerd stops its managed containerd on a clean exit; after a SIGKILL it may not have.
+    if (containerdPid !== undefined && isAlive(containerdPid)) killPid(containerdPid);
+    for (const path of own.unmount) await unmountUnder(path);
+    await settings.disposeSandbox();
+  });
+  const logFile = join(dir, `${own.name}.log`);
+  try {
+    daemon = spawnDaemon(
+      settings.nsenter,
+      [`--net=${settings.netPath}`, settings.dockerd, "--config-file", configFile],
+      {
+        env: { PATH: searchPath(), HOME: dir },
+        logFile,
+      },
+    );
+    fallback(dispose, [
+      { kill: daemon.pid },
+      { killPidFile: containerdPidFile },
+      ...own.unmount.map((path) => ({ unmountUnder: path })),
+    ]);
+    await waitForEngine(own.env, daemon, settings.startTimeoutMs, logFile);
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  return { dispose };
 }
 
 async function waitForEngine(

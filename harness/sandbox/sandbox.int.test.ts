@@ -68,7 +68,7 @@ describe("a run's network: the package registry and its own services, nothing el
     const eth = Object.values(networkInterfaces())
       .flat()
       .find((i) => i && i.family === "IPv4" && !i.internal && !i.address.startsWith("10.213."));
-    const daemon = JSON.parse(await readFile(join(a.workDir, "daemon.json"), "utf8")) as {
+    const daemon = JSON.parse(await readFile(join(a.workDir, "engine.json"), "utf8")) as {
       "registry-mirrors": string[];
     };
     const mirror = new URL(daemon["registry-mirrors"][0] ?? "http://none:0").host;
