@@ -56,7 +56,6 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     DOCKER_CONFIG: config,
     BUILDX_NO_DEFAULT_ATTESTATIONS: "1",
   });
-  let daemon: Daemon | undefined;
   let network: RunNetwork | undefined;
   let limits: RunLimits | undefined;
   let registry: RunRegistry | undefined;

@@ -13,7 +13,12 @@ export function judgeStatic(
   const card = new Scorecard(grader.checks);
   grader.gradeStatic(filesFromMap(exercise, new Map(Object.entries(files))), card);
   const staticIds = new Set(grader.checks.filter((c) => c.kind === "static").map((c) => c.id));
-  return new Map(card.all().filter((c) => staticIds.has(c.id)).map((c) => [c.id, c]));
+  return new Map(
+    card
+      .all()
+      .filter((c) => staticIds.has(c.id))
+      .map((c) => [c.id, c]),
+  );
 }
 
 /** The static checks that did not pass, sorted. */
