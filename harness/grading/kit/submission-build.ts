@@ -10,7 +10,8 @@ import type { GradingContext, GradingEngine } from "../grader.ts";
 /**
  * One build of the submission, as every grader runs it: retried on the grading machine's own
  * transient failures, stopped with an error when the machine (not the learner) is at fault,
- * timed into `<label>.durationMs`, its progress shown under `name`.
+ * timed into `<label>.durationMs` (all attempts, with `<label>.attempts` when retried), its
+ * progress shown under `name`.
  */
 export async function buildSubmission(
   ctx: GradingContext,
@@ -19,6 +20,8 @@ export async function buildSubmission(
   request: Omit<BuildRequest, "onStep" | "timeoutMs"> & { readonly timeoutMs?: number },
 ): Promise<BuildResult> {
   ctx.progress(`${name}...`);
+  const started = performance.now();
+  let retries = 0;
   const result = await new BuildCommand(engine.buildx).runWithRetry(
     {
       ...request,
@@ -27,13 +30,23 @@ export async function buildSubmission(
     },
     {
       onRetry: (m) => {
+        retries += 1;
         ctx.progress(m);
       },
     },
   );
   assertNotInfrastructure(result);
-  ctx.measurements[`${request.label}.durationMs`] = Math.round(result.durationMs);
+  // A retried build's last attempt reuses what the failed one built (a 1-second "build"): the
+  // time that counts is all attempts', and the report says there were several.
+  const durationMs = retries > 0 ? performance.now() - started : result.durationMs;
+  ctx.measurements[`${request.label}.durationMs`] = Math.round(durationMs);
+  if (retries > 0) {
+    ctx.measurements[`${request.label}.attempts`] = retries + 1;
+    ctx.notes.push(
+      `The ${request.label} build was retried ${retries} time(s) for the grading machine's own trouble; its time covers every attempt.`,
+    );
+  }
   if (result.frontendNote && !ctx.notes.includes(result.frontendNote)) ctx.notes.push(result.frontendNote);
-  ctx.progress(`${name} ${result.ok ? "done" : "failed"} in ${formatDuration(result.durationMs)}`);
+  ctx.progress(`${name} ${result.ok ? "done" : "failed"} in ${formatDuration(durationMs)}`);
   return result;
 }
