@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
+import { bakeTarget } from "../../harness/buildx/testing/bake-target.ts";
 import { loadExercise } from "../../harness/grading/exercise.ts";
 import { filesFromMap } from "../../harness/grading/kit/submission-files.ts";
 import { Scorecard } from "../../harness/grading/scorecard.ts";
@@ -54,22 +54,7 @@ describe("build-secrets static checks, each passing and failing on small inputs"
 
   it("judges the bake file's args once bake has resolved them, pointing at the line that sets one", () => {
     const hcl = 'target "default" {\n  context = "."\n  args = {\n    NPM_TOKEN = "${NPM_TOKEN}"\n  }\n}\n';
-    const bake: BakeTarget = {
-      name: "default",
-      context: "/s",
-      remoteContext: undefined,
-      dockerfile: "/s/Dockerfile",
-      target: undefined,
-      args: { NPM_TOKEN: "t0k3n" },
-      labels: {},
-      secrets: [],
-      cacheFrom: [],
-      cacheTo: [],
-      outputs: [],
-      platforms: [],
-      tags: [],
-      ignored: [],
-    };
+    const bake = bakeTarget("/s", { args: { NPM_TOKEN: "t0k3n" } });
     const card = new Scorecard(grader.checks);
     grader.gradeStatic(
       {

@@ -31,12 +31,8 @@ jobs:
           cache-to: type=gha,mode=max
 `;
 
-function judge(dockerfile: string | undefined, workflow: string | undefined) {
-  return judgeStatic(grader, exercise, {
-    ...(dockerfile === undefined ? {} : { Dockerfile: dockerfile }),
-    ...(workflow === undefined ? {} : { [WORKFLOW_FILE]: workflow }),
-  });
-}
+const judge = (dockerfile: string | undefined, workflow: string | undefined) =>
+  judgeStatic(grader, exercise, { Dockerfile: dockerfile, [WORKFLOW_FILE]: workflow });
 
 describe("cache-mounts static checks, each passing and failing on small inputs", () => {
   it("passes a minimal correct pair", () => {

@@ -30,12 +30,8 @@ jobs:
           tags: r/pinger:latest
 `;
 
-function judge(dockerfile: string | undefined, workflow: string | undefined) {
-  return judgeStatic(grader, exercise, {
-    ...(dockerfile === undefined ? {} : { Dockerfile: dockerfile }),
-    ...(workflow === undefined ? {} : { [WORKFLOW_FILE]: workflow }),
-  });
-}
+const judge = (dockerfile: string | undefined, workflow: string | undefined) =>
+  judgeStatic(grader, exercise, { Dockerfile: dockerfile, [WORKFLOW_FILE]: workflow });
 
 describe("multi-platform static checks, each passing and failing on small inputs", () => {
   it("passes a minimal correct pair", () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BakeTarget } from "./bake-definition.ts";
 import { redactOutside } from "./bake-command.ts";
 import { vetBakeTarget } from "./bake-request.ts";
+import { bakeTarget } from "./testing/bake-target.ts";
 
 let root: string;
 beforeAll(async () => {
@@ -16,23 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-const target = (over: Partial<BakeTarget> = {}): BakeTarget => ({
-  name: "default",
-  context: root,
-  remoteContext: undefined,
-  dockerfile: "Dockerfile",
-  target: undefined,
-  args: {},
-  labels: {},
-  secrets: [],
-  cacheFrom: [],
-  cacheTo: [],
-  outputs: [],
-  platforms: [],
-  tags: [],
-  ignored: [],
-  ...over,
-});
+const target = (over: Partial<BakeTarget> = {}): BakeTarget => bakeTarget(root, over);
 const vet = (over: Partial<BakeTarget>) => vetBakeTarget(target(over), { root, secretEnv: ["NPM_TOKEN"] });
 
 describe("a bake target is a request the grader vets", () => {

@@ -131,12 +131,19 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
   const runRegistry = registry;
   const limitsOf = limits;
   let runners = 0;
-  return {
-    id: dir.slice(-6),
+  /** One engine of the run as a BuildEnvironment: its own socket, the run's sandbox and services. */
+  const environment = (own: {
+    id: string;
+    env: Readonly<Record<string, string>>;
+    socket: string;
+    setupMs: number;
+    dispose: () => Promise<void>;
+  }): BuildEnvironment => ({
+    id: own.id,
     driver: "private-engine",
-    env,
+    env: own.env,
     builder: undefined,
-    dockerHost: `unix://${socket}`,
+    dockerHost: `unix://${own.socket}`,
     workDir: dir,
     registry: runRegistry,
     serviceHost: net.hostAddress,
@@ -144,10 +151,11 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     probeHost: net.runAddress,
     egressProxy,
     limits,
-    setupMs: performance.now() - started,
+    setupMs: own.setupMs,
     freshBuilder: () => freshEngine(),
-    dispose,
-  };
+    dispose: own.dispose,
+  });
+  return environment({ id: dir.slice(-6), env, socket, setupMs: performance.now() - started, dispose });
 
   // Another dockerd in the same namespace, cgroup and disk: empty, yet reaching the run's
   // registry and proxies. Disposed on its own, or (registered later) before the first engine.
@@ -177,23 +185,13 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
       },
     );
     runnerDisposers.push(runner.dispose);
-    return {
+    return environment({
       id: `${dir.slice(-6)}-${name}`,
-      driver: "private-engine",
       env: runnerEnv,
-      builder: undefined,
-      dockerHost: `unix://${runnerSocket}`,
-      workDir: dir,
-      registry: runRegistry,
-      serviceHost: net.hostAddress,
-      exposePort: (port) => net.openPort(port),
-      probeHost: net.runAddress,
-      egressProxy,
-      limits,
+      socket: runnerSocket,
       setupMs: performance.now() - begun,
-      freshBuilder: () => freshEngine(),
       dispose: runner.dispose,
-    };
+    });
   }
 }
 

@@ -8,10 +8,12 @@ import { Scorecard } from "../scorecard.ts";
 export function judgeStatic(
   grader: Grader,
   exercise: Exercise,
-  files: Readonly<Record<string, string>>,
+  /** path -> text; an undefined text stands for a file the submission lacks. */
+  files: Readonly<Record<string, string | undefined>>,
 ): Map<string, CheckResult> {
   const card = new Scorecard(grader.checks);
-  grader.gradeStatic(filesFromMap(exercise, new Map(Object.entries(files))), card);
+  const present = Object.entries(files).filter((e): e is [string, string] => e[1] !== undefined);
+  grader.gradeStatic(filesFromMap(exercise, new Map(present)), card);
   const staticIds = new Set(grader.checks.filter((c) => c.kind === "static").map((c) => c.id));
   return new Map(
     card
