@@ -11,6 +11,7 @@ export interface ExerciseDeclaration {
   readonly network?: "none" | "npm";
   readonly platforms?: readonly string[];
   readonly buildTimeoutSeconds?: number;
+  readonly bake?: { readonly file: string; readonly variables?: Readonly<Record<string, string>> };
   readonly service?: { readonly healthPath: string; readonly portVariable: string };
 }
 

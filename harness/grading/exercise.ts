@@ -21,6 +21,11 @@ export interface Exercise {
   readonly network: ExerciseNetwork;
   readonly platforms: readonly string[];
   readonly buildTimeoutSeconds: number;
+  /**
+   * A bake file the static checks read as `docker buildx bake --print` resolves it (no engine
+   * needed), with these variables set: `SubmissionFiles.bakeFile`.
+   */
+  readonly bake: { readonly file: string; readonly variables: Readonly<Record<string, string>> } | undefined;
   /** For exercises whose image is a service: how to ask it whether it is healthy. */
   readonly service: { readonly healthPath: string; readonly portVariable: string } | undefined;
   /** Absolute paths. */
@@ -132,6 +137,7 @@ export async function loadExercise(id: string, root = EXERCISES_DIR): Promise<Ex
     network: raw.network ?? "none",
     platforms: raw.platforms ?? ["linux/amd64"],
     buildTimeoutSeconds: Math.round((raw.buildTimeoutSeconds ?? 300) * timeoutFactor(process.env)),
+    bake: raw.bake ? { file: raw.bake.file, variables: raw.bake.variables ?? {} } : undefined,
     service: raw.service,
     dir,
     workspace: join(dir, "workspace"),

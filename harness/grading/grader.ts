@@ -1,3 +1,4 @@
+import type { BakeFileRead } from "../buildx/bake-file.ts";
 import type { BakeTarget } from "../buildx/bake-definition.ts";
 import type { Buildx } from "../buildx/buildx.ts";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
@@ -38,6 +39,11 @@ export interface SubmissionFiles {
    * read it (it needs the buildx CLI): static checks of bake-based exercises judge it too.
    */
   readonly bake?: BakeTarget | undefined;
+  /**
+   * The exercise's declared bake file (`exercise.json` "bake") as buildx resolves it, with the
+   * declared variables: read with the files, so static checks of it need no engine.
+   */
+  readonly bakeFile?: BakeFileRead | undefined;
 }
 
 /**

@@ -22,6 +22,7 @@ const exercise = (handout: Record<string, string>): Exercise => ({
   network: "none",
   platforms: ["linux/amd64"],
   buildTimeoutSeconds: 60,
+  bake: undefined,
   service: undefined,
   dir,
   workspace: dir,

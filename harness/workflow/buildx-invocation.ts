@@ -20,8 +20,45 @@ export interface BuildxInvocation {
   /** `--cache-from` and `--cache-to` specs (also bake's `--set *.cache-from=...`), as attributes. */
   readonly cacheFrom: readonly Record<string, string>[];
   readonly cacheTo: readonly Record<string, string>[];
+  /** Words that are neither flags nor flag values: bake's targets and groups, build's context. */
+  readonly operands: readonly string[];
   readonly words: readonly string[];
 }
+
+/** Flags of build and bake that take a value in the next word when not written `--flag=value`. */
+const VALUE_FLAGS = new Set([
+  "-f",
+  "--file",
+  "-t",
+  "--tag",
+  "--target",
+  "--platform",
+  "-o",
+  "--output",
+  "--set",
+  "--cache-from",
+  "--cache-to",
+  "--build-arg",
+  "--build-context",
+  "--label",
+  "--secret",
+  "--ssh",
+  "--progress",
+  "--metadata-file",
+  "--builder",
+  "--provenance",
+  "--sbom",
+  "--attest",
+  "--network",
+  "--iidfile",
+  "--shm-size",
+  "--ulimit",
+  "--add-host",
+  "--annotation",
+  "--call",
+  "--allow",
+  "--cgroup-parent",
+]);
 
 export function buildxInvocations(script: string): BuildxInvocation[] {
   const joined = script.replace(/\\\r?\n/g, " ");
@@ -53,11 +90,19 @@ function read(
   const sets: string[] = [];
   const cacheFrom: string[] = [];
   const cacheTo: string[] = [];
+  const operands: string[] = [];
   let pushes = false;
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? "";
     const [flag, inline] = word.startsWith("--") && word.includes("=") ? splitOnce(word) : [word, undefined];
     const value = (): string => inline ?? words[++i] ?? "";
+    if (!word.startsWith("-")) operands.push(word);
+    else if (
+      inline === undefined &&
+      VALUE_FLAGS.has(flag) &&
+      !/^--(platform|push|output|set|cache-from|cache-to)$|^-o$/.test(flag)
+    )
+      i++;
     if (flag === "--platform") platforms.push(...splitList(value()));
     else if (flag === "--push") pushes = true;
     else if (flag === "--output" || flag === "-o") outputs.push(value());
@@ -89,6 +134,7 @@ function read(
     sets,
     cacheFrom: cacheFrom.map(cacheSpec),
     cacheTo: cacheTo.map(cacheSpec),
+    operands,
     words,
   };
 }

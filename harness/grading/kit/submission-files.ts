@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { readBakeFile } from "../../buildx/bake-file.ts";
 import type { Exercise } from "../exercise.ts";
 import type { SubmissionFiles } from "../grader.ts";
 
@@ -8,7 +9,8 @@ const MAX_STATIC_BYTES = 1024 * 1024;
 
 /**
  * Reads the files static checks look at (the exercise's learner files plus `extra`) from a
- * prepared submission folder, once. Absent, unreadable or oversized files read as absent.
+ * prepared submission folder, once. Absent, unreadable or oversized files read as absent. An
+ * exercise that declares a bake file also gets it as `buildx bake --print` resolves it.
  */
 export async function readSubmissionFiles(
   dir: string,
@@ -20,7 +22,10 @@ export async function readSubmissionFiles(
     const buffer = await readFile(join(dir, path)).catch(() => undefined);
     if (buffer && buffer.length <= MAX_STATIC_BYTES) texts.set(path, buffer.toString("utf8"));
   }
-  return filesFromMap(exercise, texts);
+  const files = filesFromMap(exercise, texts);
+  if (!exercise.bake) return files;
+  const bakeFile = await readBakeFile(dir, exercise.bake.file, exercise.bake.variables);
+  return { ...files, bakeFile };
 }
 
 /** Files given as a map: for tests and for callers that already hold the texts. */
