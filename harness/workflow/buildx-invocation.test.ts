@@ -44,3 +44,14 @@ describe("buildx commands in a run script", () => {
     expect(bake?.cacheFrom).toEqual([{ type: "registry", ref: "r/c" }]);
   });
 });
+
+describe("operands of a bake or build call", () => {
+  it.each([
+    ["docker buildx bake --push", []],
+    ["docker buildx bake -f docker-bake.hcl --set *.push=true api worker", ["api", "worker"]],
+    ["docker buildx bake --file=x.hcl --progress plain default", ["default"]],
+    ["docker buildx build -t a/b:1 --platform linux/amd64 ./api", ["./api"]],
+  ])("%s", (script, operands) => {
+    expect(buildxInvocations(script)[0]?.operands).toEqual(operands);
+  });
+});
