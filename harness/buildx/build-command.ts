@@ -30,6 +30,8 @@ export interface BuildRequest {
   /** RUN steps' network: none unless the exercise needs a package registry. */
   readonly network: "none" | "host";
   readonly secrets?: readonly SecretSpec[];
+  /** SSH agents forwarded to `RUN --mount=type=ssh` (`--ssh id=socket`); none unless given. */
+  readonly ssh?: readonly { readonly id: string; readonly socket: string }[];
   readonly secretEnv?: Readonly<Record<string, string>>;
   readonly buildArgs?: Readonly<Record<string, string>>;
   readonly labels?: Readonly<Record<string, string>>;
@@ -107,6 +109,7 @@ export class BuildCommand {
         "--secret",
         [`id=${s.id}`, ...(s.src ? [`src=${s.src}`] : []), ...(s.env ? [`env=${s.env}`] : [])].join(","),
       );
+    for (const agent of request.ssh ?? []) args.push("--ssh", `${agent.id}=${agent.socket}`);
     for (const [k, v] of Object.entries(request.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
     // The run's only way out: package managers (npm, curl, pip...) use the proxy variables, and
     // BuildKit hands them to every RUN step without writing them into the image's history.

@@ -21,14 +21,28 @@ mkdir -p "$PREFIX" "$STATE"
 
 # --- 1. bookworm packages installed the ordinary way ------------------------------------------
 need_apt=()
-for p in runc iptables iproute2 e2fsprogs util-linux qemu-user-static binfmt-support docker-registry busybox-static zstd curl mmdebstrap; do
+for p in runc iptables iproute2 e2fsprogs util-linux qemu-user-static binfmt-support docker-registry busybox-static zstd curl mmdebstrap openssh-server openssh-client git; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_apt+=("$p")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   apt-get update -qq >/dev/null
+  # No package may start a system service (openssh-server would listen on :22): the grader
+  # starts what it needs per run, inside the run's network.
+  policy=/usr/sbin/policy-rc.d
+  had_policy=0
+  [ -e "$policy" ] && had_policy=1
+  [ "$had_policy" = 1 ] || { printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod 755 "$policy"; }
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  [ "$had_policy" = 1 ] || rm -f "$policy"
 fi
+# The account a run's Git server over SSH serves as: no password, no shell but git-shell.
+# Its password field is "*" (no password can match), not "!" (locked): sshd refuses locked
+# accounts even for keys.
+if ! id bk-git >/dev/null 2>&1; then
+  useradd --system --no-create-home --home-dir / --shell /usr/bin/git-shell bk-git
+fi
+usermod -p '*' -d / bk-git
 # The Debian registry package starts a system service on :5000; ours is managed here instead.
 if systemctl is-active docker-registry >/dev/null 2>&1; then systemctl stop docker-registry || true; fi
 pkill -f '^/usr/bin/docker-registry serve /etc/docker/registry' 2>/dev/null || true

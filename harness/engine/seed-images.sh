@@ -284,6 +284,11 @@ CMD ["node"]
 FROM debian AS golang
 ARG TARGETARCH
 COPY go-\${TARGETARCH}/usr/ /usr/
+# As the real image (buildpack-deps' scm layer): git and an SSH client, for modules fetched from
+# version control. The machine's CA bundle goes back in after ca-certificates rewrote it.
+RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \\
+      git openssh-client ca-certificates netbase >/dev/null && rm -rf /var/lib/apt/lists/*
+COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 RUN mkdir -p /usr/local /go/bin /go/src && ln -s /usr/lib/go-1.24 /usr/local/go && chmod -R 1777 /go
 ENV GOLANG_VERSION=1.24 GOTOOLCHAIN=local GOPATH=/go CGO_ENABLED=0 GOPROXY=off GOFLAGS=-mod=mod \\
     PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
