@@ -13,7 +13,7 @@ import { countAcceptedLogins, startSshGitServer, type SshGitServer } from "./ssh
 const MODULE = {
   name: "greeting",
   files: {
-    "go.mod": "module git.course.test/team/greeting\n\ngo 1.22\n",
+    "go.mod": "module git.course.test/team/greeting.git\n\ngo 1.22\n",
     "greeting.go": 'package greeting\n\nfunc Hello() string { return "hello" }\n',
   },
   tags: ["v1.0.0"],
@@ -89,14 +89,27 @@ describe("a build with the run's SSH agent", () => {
   beforeAll(async () => {
     env = await openEnvironment({ mirror: MIRROR });
     server = await startSshGitServer([MODULE], env);
+    // What exercise 05 needs: a private Go module fetched over SSH, with the server's key pinned.
+    // The module path ends in .git, so Go asks Git directly (no ?go-get=1 lookup over HTTPS), and
+    // Git's insteadOf turns the https URL into the run's SSH URL.
+    const base = server.url("greeting").replace(/greeting\.git$/, "");
     context = await writeContext(
       [
         "FROM golang:1.22-bookworm",
+        "ENV GOPRIVATE=git.course.test",
+        `RUN git config --global url."${base}".insteadOf "https://git.course.test/team/"`,
+        "WORKDIR /src",
+        "COPY go.mod main.go ./",
         "RUN --mount=type=bind,source=known_hosts,target=/etc/ssh/ssh_known_hosts --mount=type=ssh \\",
-        `    git ls-remote ${server.url("greeting")} > /refs`,
+        "    go mod download && go build -o /usr/local/bin/svc . && svc > /greeting",
         "",
       ].join("\n"),
-      { known_hosts: `${server.knownHostsLine}\n` },
+      {
+        known_hosts: `${server.knownHostsLine}\n`,
+        "go.mod": "module example.com/svc\n\ngo 1.22\n\nrequire git.course.test/team/greeting.git v1.0.0\n",
+        "main.go":
+          'package main\n\nimport (\n\t"fmt"\n\n\tgreeting "git.course.test/team/greeting.git"\n)\n\nfunc main() { fmt.Println(greeting.Hello()) }\n',
+      },
     );
   });
   afterAll(async () => {
@@ -113,17 +126,19 @@ describe("a build with the run's SSH agent", () => {
       network: "host",
       noCache: true,
       ...(ssh ? { ssh: [{ id: "default", socket: server.agentSocket }] } : {}),
-      timeoutMs: 180_000,
+      timeoutMs: 300_000,
     });
 
-  it("fetches over SSH with the agent forwarded, and cannot without it", async () => {
+  it("fetches a private Go module over SSH with the agent forwarded, and cannot without it", async () => {
     const before = await server.acceptedLogins();
     const withAgent = await build(true);
-    expect(withAgent.failure?.message).toBeUndefined();
-    expect(await server.acceptedLogins()).toBe(before + 1);
+    expect(withAgent.failure?.message, withAgent.failure?.logTail).toBeUndefined();
+    // Go connects more than once (ls-remote, then the fetch).
+    const after = await server.acceptedLogins();
+    expect(after).toBeGreaterThan(before);
     const without = await build(false);
     expect(without.ok).toBe(false);
-    expect(await server.acceptedLogins()).toBe(before + 1);
+    expect(await server.acceptedLogins()).toBe(after);
   });
 
   it("leaves nothing behind when disposed", async () => {
