@@ -1,12 +1,14 @@
 import { parseArgs } from "node:util";
 import { readFile, writeFile } from "node:fs/promises";
 import { flaggedEdits } from "../grading/flagged-edits.ts";
-import { gradeBatch, renderBatchTable } from "../grading/batch.ts";
+import { gradeBatch } from "../grading/batch.ts";
+import { readClassResults, writeClassOutputs } from "../grading/class-results.ts";
+import { parseShard } from "../grading/shard.ts";
 import { join, resolve } from "node:path";
 import { renderJunit } from "../report/junit-report.ts";
 import { renderMarkdown } from "../report/markdown-report.ts";
 import { ProgressSink } from "../report/progress-sink.ts";
-import { renderClassHtml, renderHtml } from "../report/html-report.ts";
+import { renderHtml } from "../report/html-report.ts";
 import { validateReport } from "../report/report-schema.ts";
 import { listExercises } from "../grading/exercise.ts";
 import { gradeExercise, writeReport } from "../grading/run-grading.ts";
@@ -19,7 +21,8 @@ import { errorMessage } from "../errors.ts";
 const USAGE = `usage: grade <exercise-id> [--submission DIR] [--out DIR] [--force] [--changed-files FILE]
        grade --all [--out DIR]
        (either also takes --quiet: no progress lines, or --json: the reports as JSON on stdout)
-       grade <exercise-id> --batch DIR [--jobs N] [--out DIR]   (one subfolder per learner)
+       grade <exercise-id> --batch DIR [--jobs N] [--shard K/N] [--out DIR]   (one subfolder per learner)
+       grade merge DIR... [--out DIR]   (the outputs of several shards, as one class)
        grade --list
 
 Grades your files for an exercise and writes a JSON report (default folder: reports/).
@@ -40,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
         "changed-files": { type: "string" },
         batch: { type: "string" },
         jobs: { type: "string", default: "2" },
+        shard: { type: "string" },
         quiet: { type: "boolean", short: "q", default: false },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -54,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (positionals[0] === "merge") return merge(positionals.slice(1), resolve(values.out));
   const exercises = await listExercises();
   if (values.list) {
     for (const e of exercises) process.stdout.write(`${e.id}\t${e.title}\n`);
@@ -79,22 +84,22 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write("--batch grades one exercise: name it\n");
       return 2;
     }
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    if (shard && !shard.ok) {
+      process.stderr.write(`${shard.message}\n`);
+      return 2;
+    }
     const out = resolve(values.out);
     const entries = await gradeBatch(id, resolve(values.batch), {
       jobs: Number(values.jobs) || 2,
-      onDone: ({ learner, report }, done, total) =>
+      shard: shard?.shard,
+      out,
+      onDone: ({ learner, report, reused }, done, total) =>
         process.stderr.write(
-          `[${done}/${total}] ${stripControl(learner)}: ${report.status} ${report.score}/${report.maxScore}\n`,
+          `[${done}/${total}] ${stripControl(learner)}: ${report.status} ${report.score}/${report.maxScore}${reused ? " (unchanged since the last run: report kept)" : ""}\n`,
         ),
     });
-    for (const { learner, report } of entries) await writeReport(report, join(out, learner));
-    const table = renderBatchTable(entries);
-    await writeFile(join(out, `${id}-class.md`), table);
-    await writeFile(join(out, "index.html"), renderClassHtml(id, entries));
-    await writeFile(
-      join(out, "junit.xml"),
-      renderJunit(entries.map((e) => ({ ...e.report, title: `${e.learner}: ${e.report.title}` }))),
-    );
+    const table = await writeClassOutputs(out, id, entries);
     process.stdout.write(table);
     return entries.some((e) => e.report.status === "error")
       ? 2
@@ -162,3 +167,25 @@ main(process.argv.slice(2)).then(
     process.exitCode = 2;
   },
 );
+
+/** `grade merge DIR...`: several shards' outputs as one class, with the class views written to out. */
+async function merge(dirs: readonly string[], out: string): Promise<number> {
+  if (dirs.length === 0) {
+    process.stderr.write(`grade merge needs the shards' output folders\n\n${USAGE}\n`);
+    return 2;
+  }
+  const results = await readClassResults(dirs.map((d) => resolve(d)));
+  for (const problem of results.problems) process.stderr.write(`${stripControl(problem)}\n`);
+  if (results.problems.length > 0 || !results.exercise) {
+    process.stderr.write(
+      results.exercise
+        ? "The shards do not merge cleanly: fix or re-run the folders named above.\n"
+        : "No report found in those folders: pass the --out folders of grade --batch --shard.\n",
+    );
+    return 2;
+  }
+  const table = await writeClassOutputs(out, results.exercise, results.entries);
+  process.stdout.write(table);
+  const statuses = results.entries.map((e) => e.report.status);
+  return statuses.includes("error") ? 2 : statuses.includes("failed") ? 1 : 0;
+}

@@ -3,13 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch, renderBatchTable } from "./batch.ts";
+import { readClassResults } from "./class-results.ts";
 import { loadExercise } from "./exercise.ts";
+import type { GradeReport } from "./grade-report.ts";
 import { listWrongFixtures } from "./fixtures.ts";
 
 // An instructor's batch: one folder per learner, graded concurrently, each in its own builder.
 describe("batch grading", () => {
   let root: string;
+  let out: string;
   beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), "class-out-"));
     const exercise = await loadExercise("03-build-secrets");
     root = await mkdtemp(join(tmpdir(), "class-"));
     await cp(join(exercise.dir, "solution"), join(root, "ada"), { recursive: true });
@@ -21,12 +25,16 @@ describe("batch grading", () => {
     await rm(join(root, "cy", "docker-bake.hcl"));
     await cp(join(exercise.dir, "workspace", "docker-bake.hcl"), join(root, "cy", "docker-bake.hcl"));
   });
-  afterAll(async () => rm(root, { recursive: true, force: true }));
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+    await rm(out, { recursive: true, force: true });
+  });
 
   it("grades every learner and lists them", async () => {
     const progress: string[] = [];
     const entries = await gradeBatch("03-build-secrets", root, {
       jobs: 2,
+      out: join(out, "single"),
       onDone: (e, done, total) => progress.push(`${done}/${total} ${e.learner}`),
     });
     expect(entries.map((e) => [e.learner, e.report.status])).toEqual([
@@ -40,5 +48,30 @@ describe("batch grading", () => {
     expect(table).toMatch(
       /\| bob \| failed \| \d+\/20 \| static\.no-secret-args, leak\.history, leak\.config, leak\.attestation/,
     );
+
+    // Two shards over the same class and output: each learner falls in exactly one, nothing
+    // changed so nothing is graded again, and the merged class is the single run's.
+    const shards = [];
+    for (const index of [1, 2])
+      shards.push(
+        await gradeBatch("03-build-secrets", root, {
+          jobs: 2,
+          out: join(out, "single"),
+          shard: { index, count: 2 },
+        }),
+      );
+    const sharded = shards.flat();
+    expect(sharded.map((e) => e.learner).sort()).toEqual(["ada", "bob", "cy"]);
+    expect(sharded.every((e) => e.reused)).toBe(true);
+    const merged = await readClassResults([join(out, "single")]);
+    expect(merged.problems).toEqual([]);
+    const summary = (list: readonly { learner: string; report: GradeReport }[]) =>
+      list.map(({ learner, report }) => [
+        learner,
+        report.status,
+        report.score,
+        report.checks.map((c) => `${c.id}:${c.points}`),
+      ]);
+    expect(summary(merged.entries)).toEqual(summary(entries));
   });
 });

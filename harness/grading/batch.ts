@@ -1,12 +1,39 @@
-import { readdir } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
+import { validateReport } from "../report/report-schema.ts";
+import { hashTree } from "./content-hash.ts";
+import { loadExercise, REPO_ROOT } from "./exercise.ts";
 import type { GradeReport } from "./grade-report.ts";
-import { gradeExercise } from "./run-grading.ts";
+import { gradeExercise, writeReport } from "./run-grading.ts";
+import { inShard, type Shard } from "./shard.ts";
 
 export interface BatchEntry {
   readonly learner: string;
   readonly report: GradeReport;
+  /** The report of an earlier run was kept: same submission content, same grader. */
+  readonly reused: boolean;
+}
+
+/** What a report was made from: a report is reused only when all three are the same. */
+export interface GradeKey {
+  readonly exercise: string;
+  readonly submission: string;
+  readonly grader: string;
+}
+
+export const KEY_FILE = "grade-key.json";
+
+export interface BatchOptions {
+  readonly jobs: number;
+  /** Grade only this slice of the class (see shard.ts). */
+  readonly shard?: Shard | undefined;
+  /**
+   * Where each learner's report goes (`<out>/<learner>/<exercise>.json`) as soon as it is made,
+   * with its key: a re-run keeps what it can reuse, so an interrupted shard resumes.
+   */
+  readonly out?: string | undefined;
+  readonly onDone?: (entry: BatchEntry, done: number, total: number) => void;
 }
 
 /**
@@ -16,19 +43,30 @@ export interface BatchEntry {
 export async function gradeBatch(
   exercise: string,
   root: string,
-  options: { jobs: number; onDone?: (entry: BatchEntry, done: number, total: number) => void },
+  options: BatchOptions,
 ): Promise<BatchEntry[]> {
   const learners = (await readdir(root, { withFileTypes: true }))
     .filter((d) => d.isDirectory() && !d.name.startsWith("."))
     .map((d) => d.name)
+    .filter((learner) => !options.shard || inShard(learner, options.shard))
     .sort();
+  const grader = await graderHash(exercise);
   const limit = pLimit(Math.max(1, options.jobs));
   let done = 0;
   return Promise.all(
     learners.map((learner) =>
       limit(async () => {
-        const report = await gradeExercise(exercise, { submission: join(root, learner), force: true });
-        const entry = { learner, report };
+        const dir = join(root, learner);
+        const key = await gradeKey(exercise, dir, grader);
+        const kept = options.out ? await reusable(join(options.out, learner), key) : undefined;
+        const report = kept ?? (await gradeExercise(exercise, { submission: dir, force: true }));
+        if (options.out && !kept) {
+          const place = join(options.out, learner);
+          await writeReport(report, place);
+          // An error is the machine's, not the learner's: it is graded again next time.
+          if (report.status !== "error") await writeFile(join(place, KEY_FILE), `${JSON.stringify(key)}\n`);
+        }
+        const entry = { learner, report, reused: kept !== undefined };
         options.onDone?.(entry, ++done, learners.length);
         return entry;
       }),
@@ -36,8 +74,39 @@ export async function gradeBatch(
   );
 }
 
+/** What a learner's report is made from; `grader` defaults to the grader's current hash. */
+export async function gradeKey(exercise: string, dir: string, grader?: string): Promise<GradeKey> {
+  return { exercise, submission: await hashTree(dir), grader: grader ?? (await graderHash(exercise)) };
+}
+
+/** The grader's own files and the exercise's declaration: a change to either grades again. */
+async function graderHash(id: string): Promise<string> {
+  const exercise = await loadExercise(id);
+  const declaration = await readFile(join(exercise.dir, "exercise.json"), "utf8");
+  const code = await hashTree(join(REPO_ROOT, "graders", exercise.grader), {
+    skip: (name) => name.endsWith(".test.ts"),
+  });
+  return `${code} ${declaration.length}:${declaration}`;
+}
+
+async function reusable(place: string, key: GradeKey): Promise<GradeReport | undefined> {
+  try {
+    const stored = JSON.parse(await readFile(join(place, KEY_FILE), "utf8")) as Partial<GradeKey>;
+    if (
+      stored.exercise !== key.exercise ||
+      stored.submission !== key.submission ||
+      stored.grader !== key.grader
+    )
+      return undefined;
+    const checked = validateReport(JSON.parse(await readFile(join(place, `${key.exercise}.json`), "utf8")));
+    return checked.ok && checked.report.status !== "error" ? checked.report : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A class list: one line per learner, for the instructor's terminal and a Markdown file. */
-export function renderBatchTable(entries: readonly BatchEntry[]): string {
+export function renderBatchTable(entries: readonly { learner: string; report: GradeReport }[]): string {
   const lines = ["| learner | status | score | failed checks |", "| --- | --- | --- | --- |"];
   for (const { learner, report } of entries) {
     const failed = report.checks.filter((c) => c.status !== "passed").map((c) => c.id);
