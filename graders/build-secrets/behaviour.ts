@@ -6,43 +6,44 @@ import { failBuild } from "../../harness/grading/kit/build-outcome.ts";
 import { readPushedImage } from "../../harness/grading/kit/pushed-image.ts";
 import { requireEngine } from "../../harness/grading/kit/require-engine.ts";
 import { buildSubmission } from "../../harness/grading/kit/submission-build.ts";
-import { locateCreatedBy } from "../../harness/dockerfile/locate-step.ts";
 import type { GradingContext } from "../../harness/grading/grader.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { loadFilesystem } from "../../harness/inspect/image-reader.ts";
 import { formatDuration } from "../../harness/report/format.ts";
 import type { PrivateNpmRegistry } from "../../harness/run/private-npm-registry.ts";
 import { Canary } from "../../harness/secrets/canary.ts";
-import type { LeakFinding, LeakPlace } from "../../harness/secrets/leak-finding.ts";
-import { ScanLedger } from "../../harness/secrets/content-scanner.ts";
-import {
-  scanAttestations,
-  scanCache,
-  scanConfig,
-  scanHistory,
-  scanLayers,
-} from "../../harness/secrets/leak-scanner.ts";
+import type { LeakPlace } from "../../harness/secrets/leak-finding.ts";
+import { judgeLeaks, searchForLeaks, type LeakCheck } from "../../harness/grading/kit/leak-search.ts";
 import { CHECK_LIST, CHECKS } from "./checks.ts";
 
 export const PRIVATE_PACKAGE = "@course/greeting";
 
-const LEAK_CHECKS: Record<LeakPlace, { id: string; fix: string }> = {
+const CLEAN = "No trace of the token, in any encoding or compressed file the search decodes.";
+const LEAK_CHECKS: Record<LeakPlace, LeakCheck> = {
   history: {
     id: CHECKS.history.id,
     fix: "Build arguments used by a step are written into its history entry; pass the token as a secret instead.",
+    clean: CLEAN,
   },
   config: {
     id: CHECKS.config.id,
     fix: "ENV and LABEL values are part of the image config anyone can inspect.",
+    clean: CLEAN,
   },
   layer: {
     id: CHECKS.layers.id,
     fix: "A file removed in a later step still ships in the layer that added it; mount the secret instead of copying it.",
+    clean: CLEAN,
   },
-  attestation: { id: CHECKS.attestation.id, fix: "Provenance in max mode records every build argument." },
+  attestation: {
+    id: CHECKS.attestation.id,
+    fix: "Provenance in max mode records every build argument.",
+    clean: CLEAN,
+  },
   cache: {
     id: CHECKS.cache.id,
     fix: "Only the exported cache has it: a mode=max cache exports every stage's layers, build stages included. Never write the token to a file in any stage.",
+    clean: "The mode=max registry cache holds no trace of the token.",
   },
 };
 
@@ -126,71 +127,11 @@ export async function gradeBehaviour(
   );
 
   ctx.progress("searching history, config, layers, attestations and cache for the token...");
-  // One ledger per place, so a bound reached in the cache does not cast doubt on the layers.
-  const layerLedger = new ScanLedger();
-  const cacheLedger = new ScanLedger();
-  const findings: LeakFinding[] = [
-    ...scanHistory(image, canary),
-    ...scanConfig(image, canary),
-    ...(await scanLayers(source, image, canary, layerLedger)),
-    ...(await scanAttestations(source, read, canary)),
-    ...(await scanCache(source, "cache", canary, {
-      ledger: cacheLedger,
-      skip: new Set([
-        ...image.manifest.layers.map((l) => l.digest),
-        ...(image.config.rootfs?.diff_ids ?? []),
-      ]),
-    })),
-  ];
-  const unsearched: Partial<Record<LeakPlace, readonly string[]>> = {
-    layer: layerLedger.limits,
-    cache: cacheLedger.limits,
-  };
-  ctx.measurements["leaks.decodedBytes"] = layerLedger.decodedBytes + cacheLedger.decodedBytes;
-  ctx.measurements["leaks.found"] = findings.length;
+  const search = await searchForLeaks(source, read, image, canary, "cache");
+  ctx.measurements["leaks.decodedBytes"] = search.decodedBytes;
+  ctx.measurements["leaks.found"] = search.findings.length;
   ctx.measurements["image.layers"] = image.manifest.layers.length;
-  for (const [place, { id, fix }] of Object.entries(LEAK_CHECKS) as [
-    LeakPlace,
-    { id: string; fix: string },
-  ][]) {
-    const here = findings.filter((f) => f.place === place);
-    const limits = unsearched[place] ?? [];
-    if (here.length === 0 && limits.length > 0) {
-      // Not proven clean is not clean: a file too big or too deeply nested to open could hide it.
-      card.fail(id, {
-        message:
-          "The search for the token could not open everything, so the grader cannot prove it is absent. Remove the large or deeply nested compressed files from the image (or the cache), or ask your instructor to raise the bound.",
-        details: limits.map((l) => `Not searched further: ${l}`),
-        location: installLocation(model),
-      });
-      continue;
-    }
-    if (here.length === 0) {
-      card.pass(id, {
-        message:
-          place === "cache"
-            ? "The mode=max registry cache holds no trace of the token."
-            : "No trace of the token, in any encoding or compressed file the search decodes.",
-      });
-      continue;
-    }
-    const first = here.map((f) => ({
-      f,
-      line: f.createdBy ? locateCreatedBy(model, f.createdBy)?.line : undefined,
-    }));
-    const located = first.find((x) => x.line !== undefined);
-    card.fail(id, {
-      message: `The token leaks in ${here.length} place(s). ${fix}`,
-      details: [
-        ...first.map(
-          ({ f, line }) =>
-            `${f.where} [${f.encodings.join(", ")}]${f.createdBy ? ` written by: ${f.createdBy.slice(0, 160)}` : ""}${line ? ` (Dockerfile line ${line})` : ""}${f.deletedLater ? "; deleted by a later layer but still shipped" : ""}`,
-        ),
-        ...limits.map((l) => `Not searched further: ${l}`),
-      ],
-      location: located?.line ? { file: "Dockerfile", line: located.line } : installLocation(model),
-    });
-  }
+  judgeLeaks(card, LEAK_CHECKS, search, { model, fallback: installLocation(model), secret: "the token" });
 }
 
 /** The install that should read the secret: the first RUN with a secret mount, else the first npm RUN, else the final FROM. */

@@ -8,7 +8,7 @@ export interface ExerciseDeclaration {
   readonly grader: string;
   readonly learnerFiles: readonly string[];
   readonly handout: Readonly<Record<string, string>>;
-  readonly network?: "none" | "npm";
+  readonly network?: "none" | "services" | "npm";
   readonly platforms?: readonly string[];
   readonly buildTimeoutSeconds?: number;
   readonly bake?: { readonly file: string; readonly variables?: Readonly<Record<string, string>> };

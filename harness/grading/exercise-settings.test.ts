@@ -30,6 +30,11 @@ describe("exercise settings from the environment", () => {
     expect(buildNetwork("npm")).toBe("host");
     expect(buildNetwork("none")).toBe("none");
   });
+  it("gives exercises with network services the run's namespace, but no way out of it", () => {
+    expect(buildNetwork("services")).toBe("host");
+    expect(egressHosts("services")).toEqual([]);
+    expect(archiveHosts("services")).toEqual([]);
+  });
 });
 
 describe("exercise.json", () => {
@@ -46,7 +51,7 @@ describe("exercise.json", () => {
   }
 
   it("refuses a network it does not know instead of quietly closing it", async () => {
-    await expect(load({ ...base, network: "hots" })).rejects.toThrow(/network: must be one of "none", "npm"/);
+    await expect(load({ ...base, network: "hots" })).rejects.toThrow(/network: must be one of "none", "services", "npm"/);
     await expect(load({ ...base, network: "npm" })).resolves.toMatchObject({ network: "npm" });
     await expect(load(base)).resolves.toMatchObject({ network: "none", platforms: ["linux/amd64"] });
   });

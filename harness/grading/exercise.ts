@@ -15,8 +15,9 @@ export interface Exercise {
   /** sha256 of each learner file as handed out: unchanged files mean "not attempted". */
   readonly handout: Readonly<Record<string, string>>;
   /**
-   * What RUN steps reach: nothing, or ("npm") the npm registry over HTTPS and Debian's archive
-   * over HTTP (reads only) through the run's proxy (and the run's own services).
+   * What RUN steps reach: nothing; ("services") only the run's own services, such as its Git
+   * server; or ("npm") those and the npm registry over HTTPS and Debian's archive over HTTP
+   * (reads only) through the run's proxy.
    */
   readonly network: ExerciseNetwork;
   readonly platforms: readonly string[];
@@ -33,7 +34,7 @@ export interface Exercise {
   readonly workspace: string;
 }
 
-export type ExerciseNetwork = "none" | "npm";
+export type ExerciseNetwork = "none" | "services" | "npm";
 
 /**
  * GRADER_TIMEOUT_FACTOR stretches every exercise's build time limit, for a grading machine that
@@ -79,7 +80,7 @@ export function archiveHosts(network: ExerciseNetwork): string[] {
 
 /** The `--network` a build of this exercise runs with (host is the run's own namespace). */
 export function buildNetwork(network: ExerciseNetwork): "none" | "host" {
-  return network === "npm" ? "host" : "none";
+  return network === "none" ? "none" : "host";
 }
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));

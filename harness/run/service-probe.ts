@@ -10,6 +10,8 @@ export interface ProbeResult {
   readonly healthy: boolean;
   /** HTTP status and body of the last answer, or why there was none. */
   readonly detail: string;
+  /** The last answer's body, up to 4 KiB ("" when there was none). */
+  readonly body: string;
   readonly startMs: number;
   readonly logsTail: string;
 }
@@ -20,6 +22,8 @@ export interface ProbeRequest {
   readonly path: string;
   /** The service reads its port from this variable (host networking: ports must not collide). */
   readonly portVariable: string;
+  /** Other variables the container starts with (the port variable wins). */
+  readonly env?: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
 }
 
@@ -54,13 +58,19 @@ export class ServiceProbe {
     const port = await freePort();
     let container: Docker.Container | undefined;
     let detail = "not started";
+    let body = "";
     let healthy: boolean;
     try {
       await this.pull(request.image, request.platform);
       const created = await this.docker.createContainer({
         Image: request.image,
         platform: request.platform,
-        Env: [`${request.portVariable}=${port}`],
+        Env: [
+          ...Object.entries(request.env ?? {})
+            .filter(([k]) => k !== request.portVariable)
+            .map(([k, v]) => `${k}=${v}`),
+          `${request.portVariable}=${port}`,
+        ],
         HostConfig: { NetworkMode: "host", AutoRemove: false, Memory: 256 * 1024 * 1024, PidsLimit: 256 },
       });
       container = created;
@@ -78,7 +88,8 @@ export class ServiceProbe {
             const response = await fetch(`http://${this.probeHost}:${port}${request.path}`, {
               signal: AbortSignal.timeout(2000),
             });
-            detail = `HTTP ${response.status}: ${(await response.text()).trim().slice(0, 200)}`;
+            body = (await response.text()).slice(0, 4096);
+            detail = `HTTP ${response.status}: ${body.trim().slice(0, 200)}`;
             return response.ok;
           } catch (error) {
             detail = `no answer on port ${port}: ${errorMessage(error)}`;
@@ -88,12 +99,20 @@ export class ServiceProbe {
         { timeoutMs: request.timeoutMs, intervalMs: 250, gaveUp: () => exited },
       );
       const logsTail = await containerLogs(container);
-      return { platform: request.platform, healthy, detail, startMs: performance.now() - started, logsTail };
+      return {
+        platform: request.platform,
+        healthy,
+        detail,
+        body,
+        startMs: performance.now() - started,
+        logsTail,
+      };
     } catch (error) {
       return {
         platform: request.platform,
         healthy: false,
         detail: errorMessage(error),
+        body,
         startMs: performance.now() - started,
         logsTail: container ? await containerLogs(container) : "",
       };

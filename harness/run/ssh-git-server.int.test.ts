@@ -63,10 +63,7 @@ describe("the run's Git server over SSH", () => {
 
   it("is refused by a client that pinned another host key", async () => {
     const other = join(home, "other_known_hosts");
-    await writeFile(
-      other,
-      `${server.knownHostsLine.split(" ")[0]} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n`,
-    );
+    await writeFile(other, `${server.decoyKnownHostsLine}\n`);
     const result = await lsRemote({ SSH_AUTH_SOCK: server.agentSocket }, other);
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toMatch(/host key|HOST IDENTIFICATION/i);

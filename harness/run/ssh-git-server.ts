@@ -32,6 +32,8 @@ export interface SshGitServer {
   url(repository: string): string;
   /** The line a known_hosts file pins the server's host key with. */
   readonly knownHostsLine: string;
+  /** The same host pinned to a key the server does not have: a client that checks must refuse it. */
+  readonly decoyKnownHostsLine: string;
   /** The client's private key, in OpenSSH's format: what must never reach an image. */
   readonly clientPrivateKey: string;
   /** `SHA256:...`, as sshd logs an accepted key. */
@@ -79,17 +81,17 @@ export async function startSshGitServer(
     await rm(dir, { recursive: true, force: true });
   });
   try {
-    for (const key of ["host_key", "client_key"])
+    for (const key of ["host_key", "client_key", "decoy_key"])
       await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `bkg-${key}`, "-f", join(dir, key)], {
         env: baseEnv(),
         timeoutMs: 30_000,
       });
     const clientPublic = (await readFile(join(dir, "client_key.pub"), "utf8")).trim();
-    const hostPublic = (await readFile(join(dir, "host_key.pub"), "utf8"))
-      .trim()
-      .split(/\s+/)
-      .slice(0, 2)
-      .join(" ");
+    const publicKey = async (name: string) =>
+      (await readFile(join(dir, `${name}.pub`), "utf8")).trim().split(/\s+/).slice(0, 2).join(" ");
+    const hostPublic = await publicKey("host_key");
+    const decoyPublic = await publicKey("decoy_key");
+    await rm(join(dir, "decoy_key"));
     const fingerprint = (
       await exec("ssh-keygen", ["-l", "-E", "sha256", "-f", join(dir, "client_key.pub")], {
         env: baseEnv(),
@@ -169,6 +171,7 @@ export async function startSshGitServer(
       url: (repository) =>
         `ssh://${GIT_USER}@${place.serviceHost}:${port}${join(repos, `${repository}.git`)}`,
       knownHostsLine: `[${place.serviceHost}]:${port} ${hostPublic}`,
+      decoyKnownHostsLine: `[${place.serviceHost}]:${port} ${decoyPublic}`,
       clientPrivateKey,
       clientFingerprint: fingerprint,
       agentSocket,

@@ -1,3 +1,4 @@
+import { cacheBlobs, isLayerBlob } from "../inspect/cache-layers.ts";
 import type { ImageSource } from "../inspect/image-source.ts";
 import type { ImageRead, PlatformImage } from "../inspect/image-reader.ts";
 import { scanImageLayers } from "../inspect/image-reader.ts";
@@ -145,9 +146,7 @@ export async function scanCache(
   options: { skip?: ReadonlySet<string>; ledger?: ScanLedger } = {},
 ): Promise<LeakFinding[]> {
   const ledger = options.ledger ?? new ScanLedger();
-  const top = await source.manifest(reference);
-  const blobs =
-    top.document.kind === "index" ? top.document.manifests : [top.document.config, ...top.document.layers];
+  const blobs = await cacheBlobs(source, reference);
   const findings: LeakFinding[] = [];
   for (const blob of blobs) {
     // Blobs shared with the image (same digest, or same content compressed differently) were
@@ -155,7 +154,7 @@ export async function scanCache(
     const uncompressed = blob.annotations?.["containerd.io/uncompressed"];
     if (options.skip?.has(blob.digest) || (uncompressed !== undefined && options.skip?.has(uncompressed)))
       continue;
-    if (/tar|layer/.test(blob.mediaType)) {
+    if (isLayerBlob(blob)) {
       const files: { path: string; scanner: ContentScanner; nameHit: string[] }[] = [];
       await scanLayer(await source.blob(blob.digest), compressionOf(blob.mediaType), (entry) => {
         const nameHit = ContentMatcher.find(canary, `${entry.path}\n${entry.linkpath ?? ""}`);

@@ -1,0 +1,3 @@
+module git.course.test/team/greeting.git
+
+go 1.22
