@@ -1,5 +1,6 @@
 import {
   copySources,
+  findStage,
   mountsOf,
   type DockerfileModel,
   type InstructionModel,
@@ -60,7 +61,7 @@ export function checkDockerfile(model: DockerfileModel, card: Scorecard, testFil
   checkHostKey(model, card);
   checkHeredocs(model, card);
   checkBindTests(runs, card, testFiles);
-  checkGoCaches(runs, card);
+  checkGoCaches(model, runs, card);
 }
 
 function checkSshMount(model: DockerfileModel, runs: readonly Step[], card: Scorecard): void {
@@ -199,15 +200,26 @@ function checkBindTests(runs: readonly Step[], card: Scorecard, testFiles: reado
   card.pass(CHECKS.bindTests.id, { message: "go vet and go test read the sources from a bind mount." });
 }
 
-/** The value an ENV in the stage (before `position`) or an assignment in the step gives a Go variable. */
-function goPath(step: Step, variable: string, fallback: string): string {
+/** The ENV instructions a step sees: those of the stages it builds on (`FROM deps AS test`), then its own before it. */
+function envBefore(model: DockerfileModel, step: Step): InstructionModel[] {
+  const chain: InstructionModel[][] = [step.stage.instructions.slice(0, step.position)];
+  const seen = new Set([step.stage.index]);
+  for (let parent = findStage(model, step.stage.baseImage); parent && !seen.has(parent.index);) {
+    seen.add(parent.index);
+    chain.unshift([...parent.instructions]);
+    parent = findStage(model, parent.baseImage);
+  }
+  return chain.flat().filter((i) => i.keyword === "ENV");
+}
+
+/** The value an ENV (in the step's stage chain) or an assignment in the step gives a Go variable. */
+function goPath(model: DockerfileModel, step: Step, variable: string, fallback: string): string {
   const inline = new RegExp(String.raw`(?:^|[\s;&|])(?:export\s+)?${variable}=["']?([^\s"';&|]+)`).exec(
     step.instruction.command,
   )?.[1];
   if (inline) return inline;
   let value = fallback;
-  for (const i of step.stage.instructions.slice(0, step.position)) {
-    if (i.keyword !== "ENV") continue;
+  for (const i of envBefore(model, step)) {
     const match = new RegExp(String.raw`(?:^|\s)${variable}(?:=|\s+)["']?([^\s"']+)`).exec(i.text);
     if (match?.[1]) value = match[1];
   }
@@ -226,7 +238,7 @@ function cached(instruction: InstructionModel, path: string): boolean {
   });
 }
 
-function checkGoCaches(runs: readonly Step[], card: Scorecard): void {
+function checkGoCaches(model: DockerfileModel, runs: readonly Step[], card: Scorecard): void {
   const goRuns = runs.filter(
     (r) => COMPILES.test(r.instruction.command) || DOWNLOADS.test(r.instruction.command),
   );
@@ -238,9 +250,9 @@ function checkGoCaches(runs: readonly Step[], card: Scorecard): void {
     return;
   }
   for (const step of goRuns) {
-    const gopath = goPath(step, "GOPATH", "/go");
-    const modules = goPath(step, "GOMODCACHE", `${gopath}/pkg/mod`);
-    const builds = goPath(step, "GOCACHE", "/root/.cache/go-build");
+    const gopath = goPath(model, step, "GOPATH", "/go");
+    const modules = goPath(model, step, "GOMODCACHE", `${gopath}/pkg/mod`);
+    const builds = goPath(model, step, "GOCACHE", "/root/.cache/go-build");
     const missing = [
       ...(cached(step.instruction, modules) ? [] : [`the module cache (${modules})`]),
       ...(COMPILES.test(step.instruction.command) && !cached(step.instruction, builds)

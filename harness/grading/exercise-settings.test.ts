@@ -51,7 +51,9 @@ describe("exercise.json", () => {
   }
 
   it("refuses a network it does not know instead of quietly closing it", async () => {
-    await expect(load({ ...base, network: "hots" })).rejects.toThrow(/network: must be one of "none", "services", "npm"/);
+    await expect(load({ ...base, network: "hots" })).rejects.toThrow(
+      /network: must be one of "none", "services", "npm"/,
+    );
     await expect(load({ ...base, network: "npm" })).resolves.toMatchObject({ network: "npm" });
     await expect(load(base)).resolves.toMatchObject({ network: "none", platforms: ["linux/amd64"] });
   });
