@@ -20,7 +20,8 @@ export type GraderErrorCode =
   | "STAND_IN_LIMIT"
   | "LAYER_READ_FAILED"
   | "INTERRUPTED"
-  | "CHECK_CRASHED";
+  | "CHECK_CRASHED"
+  | "TOOL_OUTPUT";
 
 export class GraderError extends Error {
   readonly code: GraderErrorCode;
