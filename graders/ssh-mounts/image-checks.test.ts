@@ -44,7 +44,7 @@ describe("the start script", () => {
     ).toBe(true);
   });
   it("fails a script that is not executable by everyone", () => {
-    expect(judgeScript(file(0o644), SCRIPT).message).toMatch(/not executable/);
+    expect(judgeScript(file(0o644), SCRIPT).message).toMatch(/not every user may execute it/);
     expect(judgeScript(file(0o700), SCRIPT).ok).toBe(false);
   });
   it("fails a script whose variables were expanded while building", () => {

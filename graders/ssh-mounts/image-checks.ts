@@ -51,7 +51,7 @@ export function judgeScript(record: FileRecord | undefined, text: string | undef
   if ((record.mode & 0o111) !== 0o111)
     return {
       ok: false,
-      message: `${SCRIPT_PATH} has mode ${octal(record.mode)}: it is not executable, so the entrypoint cannot start. Give the COPY --chmod=755, or chmod it.`,
+      message: `${SCRIPT_PATH} has mode ${octal(record.mode)}: not every user may execute it, so the entrypoint cannot start (as a non-root user, or at all). Give the COPY --chmod=755, or chmod 755 it.`,
     };
   const lost = SCRIPT_VARIABLES.filter(
     (v) => !new RegExp(String.raw`\$(?:\{${v}[}:\-=?+#%]|${v}\b)`).test(text),
