@@ -8,7 +8,7 @@ import type { DockerfileModel } from "../../harness/dockerfile/dockerfile-model.
 import { writeFileNoFollow } from "../../harness/grading/copy-tree.ts";
 import { buildNetwork } from "../../harness/grading/exercise.ts";
 import type { GradingContext, GradingEngine } from "../../harness/grading/grader.ts";
-import { failBuild, failureLocation } from "../../harness/grading/kit/build-outcome.ts";
+import { describeFailure, failBuild } from "../../harness/grading/kit/build-outcome.ts";
 import { judgeLeaks, searchForLeaks, type LeakCheck } from "../../harness/grading/kit/leak-search.ts";
 import { readPushedImage } from "../../harness/grading/kit/pushed-image.ts";
 import { buildSubmission } from "../../harness/grading/kit/submission-build.ts";
@@ -33,6 +33,7 @@ import {
   SETTINGS_PATH,
 } from "./project.ts";
 import { keyCanaryValue } from "./key-canary.ts";
+import { behaviourPlaces, type BehaviourPlaces } from "./static-checks.ts";
 
 const CLEAN = "No trace of the private key, in any encoding or compressed file the search decodes.";
 const LEAK_CHECKS: Record<LeakPlace, LeakCheck> = {
@@ -79,6 +80,7 @@ export async function gradeBehaviour(
   inputs: SshBuildInputs,
 ): Promise<void> {
   const { server, model } = inputs;
+  const places = behaviourPlaces(model);
   const dir = ctx.submission.dir;
   const base = server.url(MODULE_REPOSITORY).slice(0, -`${MODULE_REPOSITORY}.git`.length);
   const agent = [{ id: "default", socket: server.agentSocket }];
@@ -137,7 +139,12 @@ export async function gradeBehaviour(
   );
   ctx.measurements["ssh.logins"] = main.logins;
   if (!main.result.ok) {
-    failBuild(card, main.result, { check: CHECKS.build, checks: CHECK_LIST, model });
+    failBuild(card, main.result, {
+      check: CHECKS.build,
+      checks: CHECK_LIST,
+      model,
+      verdict: describeFailure(main.result, "The graded build (with the agent)"),
+    });
     return;
   }
   card.pass(CHECKS.build.id, {
@@ -151,7 +158,7 @@ export async function gradeBehaviour(
       : {
           message:
             "The Git server never saw the run's key during the build: the module did not come from it over SSH.",
-          location: failureLocation(main.result, model),
+          location: places.fetch,
         },
   );
   card.judge(
@@ -166,6 +173,7 @@ export async function gradeBehaviour(
             alone.logins > 0
               ? "The build succeeded without the SSH agent, and the Git server saw the run's key: a copy of the key is inside the build. Forward the agent with --mount=type=ssh instead."
               : "The build succeeded without the SSH agent: the module does not come over SSH with the forwarded agent.",
+          location: places.fetch,
         },
   );
   card.judge(
@@ -176,6 +184,7 @@ export async function gradeBehaviour(
       : {
           message:
             "The build fetched from a server whose host key is not the one pinned in known_hosts: host keys are not checked, or are taken from somewhere else (ssh-keyscan, a key written at build time). Point SSH at the handed-out known_hosts file.",
+          location: places.fetch,
         },
   );
 
@@ -197,13 +206,13 @@ export async function gradeBehaviour(
   ctx.measurements["leaks.decodedBytes"] = search.decodedBytes;
   judgeLeaks(card, LEAK_CHECKS, search, {
     model,
-    fallback: { file: "Dockerfile", line: model.stages[0]?.line ?? 1 },
+    fallback: places.fetch,
     secret: "the private key",
   });
 
-  await judgeFiles(card, source, image);
-  await judgeService(ctx, card, engine, `${engine.registry.host}/submission@${image.manifestDigest}`);
-  await judgeTestsAbsent(ctx, card, source, image, inputs.testFiles);
+  await judgeFiles(card, source, image, places);
+  await judgeService(ctx, card, engine, `${engine.registry.host}/submission@${image.manifestDigest}`, places);
+  await judgeTestsAbsent(ctx, card, source, image, inputs.testFiles, places);
 
   const disk = await new DiskUsage(engine.buildx).cacheMounts();
   ctx.measurements["cacheMounts.bytes"] = disk.reduce((sum, m) => sum + m.sizeBytes, 0);
@@ -236,6 +245,7 @@ export async function gradeBehaviour(
               ? "With a failing test added, the build still succeeded: the tests do not run in the build (or their failure is ignored)."
               : `With a failing test added, the build failed, but not because of the test: ${planted.failure?.message ?? "unknown error"}.`,
             ...(planted.failure ? { details: planted.failure.logTail.split("\n") } : {}),
+            location: places.tests,
           },
     );
   } finally {
@@ -243,20 +253,25 @@ export async function gradeBehaviour(
   }
 }
 
-async function judgeFiles(card: Scorecard, source: ImageSource, image: PlatformImage): Promise<void> {
+async function judgeFiles(
+  card: Scorecard,
+  source: ImageSource,
+  image: PlatformImage,
+  places: BehaviourPlaces,
+): Promise<void> {
   const fs = await loadFilesystem(source, image, 64 * 1024);
   const textOf = (path: string) => {
     const record = fs.resolve(path);
     return record?.head?.toString("utf8");
   };
-  for (const [id, judgment] of [
-    [CHECKS.settings.id, judgeSettings(fs.resolve(SETTINGS_PATH), textOf(SETTINGS_PATH))],
-    [CHECKS.script.id, judgeScript(fs.resolve(SCRIPT_PATH), textOf(SCRIPT_PATH))],
+  for (const [id, path, judgment] of [
+    [CHECKS.settings.id, SETTINGS_PATH, judgeSettings(fs.resolve(SETTINGS_PATH), textOf(SETTINGS_PATH))],
+    [CHECKS.script.id, SCRIPT_PATH, judgeScript(fs.resolve(SCRIPT_PATH), textOf(SCRIPT_PATH))],
   ] as const) {
     card.judge(id, judgment.ok, {
       message: judgment.message,
       ...(judgment.details ? { details: judgment.details } : {}),
-      ...(judgment.ok ? {} : { location: { file: "Dockerfile" } }),
+      ...(judgment.ok ? {} : { location: places.writer(path) }),
     });
   }
 }
@@ -266,6 +281,7 @@ async function judgeService(
   card: Scorecard,
   engine: GradingEngine,
   image: string,
+  places: BehaviourPlaces,
 ): Promise<void> {
   const service = ctx.exercise.service;
   if (!service) throw new Error(`exercise ${ctx.exercise.id} declares no service to start`);
@@ -283,7 +299,7 @@ async function judgeService(
   const judgment = judgeHealthAnswer(probe.healthy, probe.body, name, probe.detail);
   card.judge(CHECKS.service.id, judgment.ok, {
     message: judgment.message,
-    ...(judgment.ok ? {} : { details: probe.logsTail.split("\n"), location: { file: "Dockerfile" } }),
+    ...(judgment.ok ? {} : { details: probe.logsTail.split("\n"), location: places.writer(SCRIPT_PATH) }),
   });
 }
 
@@ -294,6 +310,7 @@ async function judgeTestsAbsent(
   source: ImageSource,
   image: PlatformImage,
   testFiles: Readonly<Record<string, string>>,
+  places: BehaviourPlaces,
 ): Promise<void> {
   ctx.progress("looking for the project's test files in the image's and the cache's layers...");
   const wanted = new Map(
@@ -329,7 +346,7 @@ async function judgeTestsAbsent(
       : {
           message: `${found.length} copy(ies) of the project's test files are in layers: a COPY of the sources puts them there (in the cache too, for a build stage). Bind-mount the sources into the steps that test and build instead.`,
           details: found,
-          location: { file: "Dockerfile" },
+          location: places.tests,
         },
   );
 }

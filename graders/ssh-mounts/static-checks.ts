@@ -8,6 +8,7 @@ import {
 } from "../../harness/dockerfile/dockerfile-model.ts";
 import { judgeDockerfileParses } from "../../harness/grading/common-checks.ts";
 import { DOCKERFILE } from "../../harness/grading/kit/dockerfile-or-fail.ts";
+import type { CheckLocation } from "../../harness/grading/check.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { CHECKS } from "./checks.ts";
 import { KEY_FILE, SCRIPT_PATH, SETTINGS_PATH } from "./project.ts";
@@ -47,7 +48,7 @@ function runSteps(model: DockerfileModel): Step[] {
   );
 }
 
-const at = (instruction: InstructionModel) => ({
+const at = (instruction: InstructionModel): CheckLocation => ({
   file: DOCKERFILE,
   line: instruction.line,
   endLine: instruction.endLine,
@@ -270,4 +271,38 @@ function checkGoCaches(model: DockerfileModel, runs: readonly Step[], card: Scor
   card.pass(CHECKS.goCaches.id, {
     message: `All ${goRuns.length} Go step(s) keep the module and build caches in cache mounts.`,
   });
+}
+
+/** Where behaviour findings point (pure): the step they are about, else the first FROM. */
+export interface BehaviourPlaces {
+  /** The step that fetches the module: the one with the ssh mount, else the first that may fetch. */
+  readonly fetch: CheckLocation;
+  /** The step that runs the tests, else the first Go step. */
+  readonly tests: CheckLocation;
+  /** The instruction that writes a file of the final image, else the final stage's FROM. */
+  writer(path: string): CheckLocation;
+  /** The final stage's ENTRYPOINT, else its FROM. */
+  readonly entrypoint: CheckLocation;
+}
+
+export function behaviourPlaces(model: DockerfileModel): BehaviourPlaces {
+  const runs = runSteps(model).map((r) => r.instruction);
+  const first = { file: DOCKERFILE, line: model.stages[0]?.line ?? 1 };
+  const final = model.stages.at(-1);
+  const finalLine = { file: DOCKERFILE, line: final?.line ?? 1 };
+  const fetching = runs.filter((i) => FETCHES.test(i.command));
+  const fetch = fetching.find((i) => mountsOf(i, "ssh").length > 0) ?? fetching[0];
+  const tests = runs.find((i) => TESTS.test(i.command)) ?? runs.find((i) => COMPILES.test(i.command));
+  const entrypoint = final?.instructions.find((i) => i.keyword === "ENTRYPOINT");
+  return {
+    fetch: fetch ? at(fetch) : first,
+    tests: tests ? at(tests) : first,
+    writer(path) {
+      const writer = final?.instructions.find(
+        (i) => writesWithHeredoc(i, path) || i.command.includes(path) || i.args.at(-1) === path,
+      );
+      return writer ? at(writer) : finalLine;
+    },
+    entrypoint: entrypoint ? at(entrypoint) : finalLine,
+  };
 }

@@ -7,7 +7,9 @@ import (
 
 func TestDescribeGreetsByName(t *testing.T) {
 	got := describe(settings{Team: "ops", LogFormat: "$level"}, "edge-1")
-	if got["service"] != "edge-1" || !strings.Contains(got["greeting"], "edge-1") {
-		t.Fatalf("got %v", got)
+	for _, want := range []string{`"service": "edge-1"`, `edge-1!"`, `"log_format": "$level"`} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("%s does not contain %s", got, want)
+		}
 	}
 }
