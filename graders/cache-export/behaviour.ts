@@ -15,7 +15,7 @@ import { RegistrySource } from "../../harness/inspect/registry-source.ts";
 import { formatBytes, formatDuration } from "../../harness/report/format.ts";
 import { cacheBytes } from "./cache-bytes.ts";
 import { exportedRefs, missingCacheReason } from "./cache-settings.ts";
-import { CHECK_LIST, CHECKS } from "./checks.ts";
+import { BAKE_FILE, CHECK_LIST, CHECKS } from "./checks.ts";
 import type { PlannedTarget } from "./build-plan.ts";
 
 /** The file the grader edits to stand for a new commit to the api (inside the api's context). */
@@ -319,6 +319,6 @@ function stagesOf(steps: readonly BuildStep[]): string {
 }
 
 function planLocation(p: PlannedTarget | undefined, attribute: string): { file: string; line?: number } {
-  if (!p) return { file: "docker-bake.hcl", line: 1 };
-  return { file: "docker-bake.hcl", line: p.lines[attribute] ?? p.lines["target"] ?? 1 };
+  if (!p) return { file: BAKE_FILE, line: 1 };
+  return { file: BAKE_FILE, line: p.lines[attribute] ?? p.lines["target"] ?? 1 };
 }

@@ -19,11 +19,11 @@ import { composeSubmission } from "../grading/fixtures.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { gradeExercise } from "../grading/run-grading.ts";
 import { fullProject } from "./full-project.ts";
+import { median, seconds } from "./figures.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "1" } } });
 const rounds = Number(values.rounds);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const s = (ms: number): string => seconds(ms, 1);
 const mirror = await detectMirror();
 const exercise = await loadExercise("04-cache-backends");
 const SERVICES = ["api", "worker"] as const;

@@ -17,11 +17,11 @@ import { startRunRegistry } from "../engine/run-registry.ts";
 import { loadExercise } from "../grading/exercise.ts";
 import { composeSubmission } from "../grading/fixtures.ts";
 import { gradeExercise } from "../grading/run-grading.ts";
+import { median, seconds } from "./figures.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
 const rounds = Number(values.rounds);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const s = (ms: number): string => seconds(ms, 2);
 const mirror = await detectMirror();
 const exercise = await loadExercise("01-cache-mounts");
 

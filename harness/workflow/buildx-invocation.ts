@@ -80,6 +80,9 @@ export function buildxInvocations(script: string): BuildxInvocation[] {
   return out;
 }
 
+/** The flags this reader keeps: each takes its value where it is read below. */
+const KEPT_FLAGS = new Set(["--platform", "--output", "-o", "--set", "--cache-from", "--cache-to"]);
+
 function read(
   command: BuildxInvocation["command"],
   explicit: boolean,
@@ -97,12 +100,7 @@ function read(
     const [flag, inline] = word.startsWith("--") && word.includes("=") ? splitOnce(word) : [word, undefined];
     const value = (): string => inline ?? words[++i] ?? "";
     if (!word.startsWith("-")) operands.push(word);
-    else if (
-      inline === undefined &&
-      VALUE_FLAGS.has(flag) &&
-      !/^--(platform|push|output|set|cache-from|cache-to)$|^-o$/.test(flag)
-    )
-      i++;
+    else if (inline === undefined && VALUE_FLAGS.has(flag) && !KEPT_FLAGS.has(flag)) i++;
     if (flag === "--platform") platforms.push(...splitList(value()));
     else if (flag === "--push") pushes = true;
     else if (flag === "--output" || flag === "-o") outputs.push(value());
