@@ -143,7 +143,7 @@ export async function startSshGitServer(
     fallback(dispose, [{ kill: sshd.pid }, { kill: agent.pid }, { remove: dir }]);
     const started = await waitUntil(
       async () => (await readFile(logFile, "utf8").catch(() => "")).includes("Server listening"),
-      { timeoutMs: 15_000, gaveUp: () => sshd?.hasExited() ?? true },
+      { timeoutMs: 60_000, gaveUp: () => sshd?.hasExited() ?? true },
     );
     if (!started)
       throw new GraderError(
@@ -156,7 +156,7 @@ export async function startSshGitServer(
           () => true,
           () => false,
         ),
-      { timeoutMs: 10_000, gaveUp: () => agent?.hasExited() ?? true },
+      { timeoutMs: 30_000, gaveUp: () => agent?.hasExited() ?? true },
     );
     if (!agentReady) throw new GraderError("ENGINE_START_FAILED", "ssh-agent did not start");
     await exec("ssh-add", ["-q", join(dir, "client_key")], {
