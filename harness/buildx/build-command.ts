@@ -6,7 +6,7 @@ import { errorMessage, GraderError } from "../errors.ts";
 import { classifyFailure, type FailureCause } from "./failure-cause.ts";
 import type { Buildx } from "./buildx.ts";
 import { RawJsonStream } from "./rawjson-stream.ts";
-import { failingStep, type BuildStep, type StepFolder } from "./build-step.ts";
+import { carryAttemptTimes, failingStep, type BuildStep, type StepFolder } from "./build-step.ts";
 import { parseBuildMetadata, type BuildMetadata } from "./build-metadata.ts";
 import { stripSyntaxDirective } from "./syntax-directive.ts";
 
@@ -203,6 +203,7 @@ export class BuildCommand {
     const attempts = options.attempts ?? 3;
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     let result = await this.run(request);
+    const earlier: (readonly BuildStep[])[] = [];
     for (let attempt = 2; attempt <= attempts; attempt++) {
       const cause = result.failure?.cause;
       if (result.ok || cause?.party !== "infrastructure" || !cause.retryable) break;
@@ -211,9 +212,10 @@ export class BuildCommand {
         `${request.label} build: ${cause.kind} (${result.failure?.message.slice(0, 200) ?? ""}); trying again in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${attempts})`,
       );
       await sleep(waitMs);
+      earlier.push(result.steps);
       result = await this.run(request);
     }
-    return result;
+    return earlier.length === 0 ? result : { ...result, steps: carryAttemptTimes(result.steps, earlier) };
   }
 
   /** Sets aside an unpullable `# syntax=` frontend (GRADER_FRONTEND=pull keeps it). */

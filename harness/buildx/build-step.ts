@@ -17,6 +17,8 @@ export interface BuildStep {
   readonly started: Date | undefined;
   readonly completed: Date | undefined;
   readonly durationMs: number | undefined;
+  /** Set when the step is cached only because an earlier, failed attempt of a retried build ran it: its times are that attempt's. */
+  readonly ranInEarlierAttempt?: true;
   readonly error: string | undefined;
   /** Output of the step's process (stdout and stderr interleaved), decoded: its last STEP_LOG_TAIL characters. */
   readonly log: string;
@@ -124,4 +126,32 @@ export function workSteps(steps: readonly BuildStep[]): BuildStep[] {
 export function failingStep(steps: readonly BuildStep[]): BuildStep | undefined {
   const errored = steps.filter((s) => s.error !== undefined);
   return errored.find((s) => !/context canceled/.test(s.error ?? "")) ?? errored[0];
+}
+
+/**
+ * A retried build's last attempt finds cached what an earlier attempt ran, and would report a
+ * 10-minute emulated compile as 0 s. Such a step takes the times of the attempt that ran it
+ * (the latest one that completed it), and says so; it stays `cached`.
+ */
+export function carryAttemptTimes(
+  last: readonly BuildStep[],
+  earlier: readonly (readonly BuildStep[])[],
+): BuildStep[] {
+  return last.map((step) => {
+    if (!step.cached) return step;
+    const ran = earlier
+      .flatMap((attempt) =>
+        attempt.filter((s) => s.digest === step.digest && !s.cached && s.durationMs !== undefined),
+      )
+      .at(-1);
+    return ran
+      ? {
+          ...step,
+          started: ran.started,
+          completed: ran.completed,
+          durationMs: ran.durationMs,
+          ranInEarlierAttempt: true,
+        }
+      : step;
+  });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseRawJson, splitJsonStream } from "./rawjson.ts";
-import { dockerfileSteps, failingStep, foldSteps, workSteps } from "./build-step.ts";
+import { carryAttemptTimes, dockerfileSteps, failingStep, foldSteps, workSteps } from "./build-step.ts";
 
 const testdata = (name: string): string =>
   readFileSync(new URL(`./testdata/${name}`, import.meta.url), "utf8");
@@ -42,6 +42,26 @@ describe("rawjson stream", () => {
     const cached = steps.filter((s) => s.cached).map((s) => `${s.platform} ${s.stage} ${s.instruction}`);
     expect(cached.sort()).toEqual(["linux/amd64 base RUN", "linux/arm64 base RUN"]);
     expect(steps.filter((s) => s.instruction === "COPY").every((s) => !s.cached)).toBe(true);
+  });
+
+  it("gives a retried build's cached steps the times of the attempt that ran them", () => {
+    const cold = foldSteps(parseRawJson(testdata("cold.rawjson")));
+    const warm = foldSteps(parseRawJson(testdata("warm.rawjson")));
+    const carried = workSteps(carryAttemptTimes(warm, [cold]));
+    const runs = carried.filter((s) => s.instruction === "RUN" && s.cached);
+    expect(runs).toHaveLength(2);
+    for (const run of runs) {
+      const original = cold.find((s) => s.digest === run.digest);
+      expect(run.cached).toBe(true);
+      expect(run.ranInEarlierAttempt).toBe(true);
+      expect(run.durationMs).toBe(original?.durationMs);
+      expect(run.durationMs).toBeGreaterThan(0);
+    }
+    // Steps this attempt ran keep their own times; a build never retried is unchanged.
+    const ran = carried.filter((s) => !s.cached);
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.every((s) => s.ranInEarlierAttempt === undefined)).toBe(true);
+    expect(carryAttemptTimes(warm, [])).toEqual(warm);
   });
 
   it("names the step that failed, not the ones cancelled after it", () => {

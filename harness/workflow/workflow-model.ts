@@ -5,11 +5,15 @@ import { expandMatrix, resolveMatrix, type Combination } from "./matrix.ts";
 /** A GitHub Actions workflow as the static checks read it: jobs, steps, inputs, lines. */
 export interface WorkflowStep {
   readonly job: string;
+  /** The step's `id:` (what `steps.<id>.outputs` refers to). */
+  readonly id: string | undefined;
   readonly name: string | undefined;
   /** `owner/repo@ref` or a docker:// or local action. */
   readonly uses: string | undefined;
   readonly with: Readonly<Record<string, string>>;
   readonly run: string | undefined;
+  /** The step's own `env:`, values as written. */
+  readonly env: Readonly<Record<string, string>>;
   readonly line: number;
   /**
    * The step once per combination of its job's matrix, `${{ matrix.* }}` resolved in its inputs,
@@ -31,12 +35,22 @@ export interface WorkflowJob {
   readonly line: number;
   readonly needs: readonly string[];
   readonly combinations: readonly Combination[];
+  /** The job's own `permissions:` (undefined: the workflow's apply). */
+  readonly permissions: Permissions | undefined;
+  readonly env: Readonly<Record<string, string>>;
+  /** `outputs:` (what `needs.<job>.outputs` refers to), values as written. */
+  readonly outputs: Readonly<Record<string, string>>;
 }
+
+/** `permissions:` as written: `read-all`, `write-all`, or scope by scope. */
+export type Permissions = "read-all" | "write-all" | Readonly<Record<string, string>>;
 
 export interface WorkflowModel {
   readonly name: string | undefined;
   readonly steps: readonly WorkflowStep[];
   readonly jobs: readonly WorkflowJob[];
+  readonly permissions: Permissions | undefined;
+  readonly env: Readonly<Record<string, string>>;
   /** What is valid but only known when the workflow runs (a matrix from `fromJSON(...)`). */
   readonly unresolved: readonly string[];
   readonly problems: readonly string[];
@@ -60,6 +74,8 @@ export function parseWorkflow(text: string): WorkflowModel {
       name: undefined,
       steps,
       jobs: jobList,
+      permissions: undefined,
+      env: {},
       unresolved,
       problems: problems.length ? problems : ["the workflow is not a YAML mapping"],
     };
@@ -83,6 +99,9 @@ export function parseWorkflow(text: string): WorkflowModel {
       jobList.push({
         id: jobId,
         line: lineOf(pair.key as Node),
+        permissions: permissionsOf(toJs(job.get("permissions", true))),
+        env: textMap(toJs(job.get("env", true))),
+        outputs: textMap(toJs(job.get("outputs", true))),
         needs: Array.isArray(needsValue)
           ? needsValue.map(scalarText)
           : needsValue
@@ -111,6 +130,8 @@ export function parseWorkflow(text: string): WorkflowModel {
         const run = str("run");
         steps.push({
           job: jobId,
+          id: str("id"),
+          env: textMap(toJs(item.get("env", true))),
           name: str("name"),
           uses: str("uses"),
           with: inputs,
@@ -129,7 +150,47 @@ export function parseWorkflow(text: string): WorkflowModel {
     }
   }
   const name = root.get("name");
-  return { name: typeof name === "string" ? name : undefined, steps, jobs: jobList, unresolved, problems };
+  return {
+    name: typeof name === "string" ? name : undefined,
+    steps,
+    jobs: jobList,
+    permissions: permissionsOf(toJs(root.get("permissions", true))),
+    env: textMap(toJs(root.get("env", true))),
+    unresolved,
+    problems,
+  };
+}
+
+/**
+ * The access a job's token has to one scope (`id-token`, `packages`...): the job's own
+ * `permissions:` replace the workflow's entirely; a scope a map leaves out has none. With neither,
+ * the repository's default applies, which never includes `id-token`: "default".
+ */
+export function permissionFor(
+  model: WorkflowModel,
+  jobId: string,
+  scope: string,
+): "read" | "write" | "none" | "default" {
+  const job = model.jobs.find((j) => j.id === jobId);
+  const permissions = job?.permissions ?? model.permissions;
+  if (permissions === undefined) return "default";
+  if (permissions === "write-all") return "write";
+  if (permissions === "read-all") return "read";
+  const level = permissions[scope];
+  return level === "write" || level === "read" ? level : "none";
+}
+
+function permissionsOf(value: unknown): Permissions | undefined {
+  if (value === "read-all" || value === "write-all") return value;
+  if (value === undefined || value === null) return undefined;
+  // `permissions: {}` is valid and means no access at all.
+  return textMap(value);
+}
+
+/** A YAML mapping of scalars as text (env, outputs, permissions); anything else is empty. */
+function textMap(value: unknown): Record<string, string> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scalarText(v)]));
 }
 
 /** Steps that use `action` (e.g. "docker/build-push-action"), any version. */

@@ -1,0 +1,3 @@
+module course.test/beacon
+
+go 1.22
