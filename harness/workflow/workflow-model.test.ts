@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCsvSpecs, parseWorkflow, stepsUsing } from "./workflow-model.ts";
+import { parseCsvSpecs, parseWorkflow, permissionFor, stepsUsing } from "./workflow-model.ts";
 
 const text = `name: ci
 on: push
@@ -43,5 +43,38 @@ describe("workflow model", () => {
   });
   it("reports a document without jobs", () => {
     expect(parseWorkflow("name: x\n").problems).toEqual(["the workflow has no jobs"]);
+  });
+  it("reads permissions the way GitHub applies them: a job's replace the workflow's", () => {
+    const model = parseWorkflow(
+      [
+        "on: push",
+        "permissions: { contents: read, id-token: write }",
+        "env: { A: one }",
+        "jobs:",
+        "  inherits: { runs-on: x, steps: [{ run: a }] }",
+        "  narrows:",
+        "    runs-on: x",
+        "    permissions: { contents: read }",
+        "    env: { B: two }",
+        "    outputs: { digest: '${{ steps.b.outputs.digest }}' }",
+        "    steps: [{ id: b, run: b, env: { C: three } }]",
+        "  all: { runs-on: x, permissions: write-all, steps: [{ run: c }] }",
+        "  nothing: { runs-on: x, permissions: {}, steps: [{ run: d }] }",
+      ].join("\n"),
+    );
+    expect(model.problems).toEqual([]);
+    expect(permissionFor(model, "inherits", "id-token")).toBe("write");
+    expect(permissionFor(model, "narrows", "id-token")).toBe("none");
+    expect(permissionFor(model, "all", "id-token")).toBe("write");
+    expect(permissionFor(model, "nothing", "contents")).toBe("none");
+    expect(
+      permissionFor(parseWorkflow("on: push\njobs:\n  a: { runs-on: x, steps: [] }\n"), "a", "id-token"),
+    ).toBe("default");
+    expect(model.env).toEqual({ A: "one" });
+    expect(model.jobs.find((j) => j.id === "narrows")).toMatchObject({
+      env: { B: "two" },
+      outputs: { digest: "${{ steps.b.outputs.digest }}" },
+    });
+    expect(model.steps.find((s) => s.job === "narrows")).toMatchObject({ id: "b", env: { C: "three" } });
   });
 });
