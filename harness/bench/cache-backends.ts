@@ -15,10 +15,9 @@ import type { BuildEnvironment } from "../engine/build-environment.ts";
 import { Buildx } from "../buildx/buildx.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
 import { archiveHosts, egressHosts, loadExercise } from "../grading/exercise.ts";
-import { composeSubmission } from "../grading/fixtures.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
-import { gradeExercise } from "../grading/run-grading.ts";
 import { fullProject } from "./full-project.ts";
+import { timedGrading } from "./timed-grading.ts";
 import { median, seconds } from "./figures.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "1" } } });
@@ -28,16 +27,8 @@ const mirror = await detectMirror();
 const exercise = await loadExercise("04-cache-backends");
 const SERVICES = ["api", "worker"] as const;
 
-async function grade(fixture?: string): Promise<{ ms: number; report: GradeReport }> {
-  const submission = await composeSubmission(exercise, fixture ? join(exercise.dir, fixture) : undefined);
-  try {
-    const t0 = performance.now();
-    const report = await gradeExercise(exercise.id, { submission: submission.dir, force: true });
-    return { ms: performance.now() - t0, report };
-  } finally {
-    await submission.dispose();
-  }
-}
+const gradeWith = (fixture?: string) =>
+  timedGrading(exercise, fixture ? join(exercise.dir, fixture) : undefined);
 
 /** The raw builds: returns the time spent building and the time including builder set-up. */
 async function rawRound(): Promise<{ builds: number; total: number }> {
@@ -112,12 +103,12 @@ const raw: { builds: number; total: number }[] = [];
 let reference: GradeReport | undefined;
 let minMode: GradeReport | undefined;
 for (let i = 0; i < rounds; i++) {
-  const ref = await grade();
+  const ref = await gradeWith();
   if (ref.report.status !== "passed") throw new Error(`reference did not pass: ${ref.report.status}`);
   graded.push(ref.ms);
   reference = ref.report;
   raw.push(await rawRound());
-  minMode = (await grade("wrong/min-mode")).report;
+  minMode = (await gradeWith("wrong/min-mode")).report;
   console.log(
     `round ${i + 1}: grade ${s(ref.ms)}, raw builds ${s(raw.at(-1)?.builds ?? 0)}, raw + builders ${s(raw.at(-1)?.total ?? 0)}`,
   );

@@ -13,10 +13,9 @@ import { parseArgs } from "node:util";
 import { Buildx } from "../buildx/buildx.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
 import { loadExercise } from "../grading/exercise.ts";
-import { composeSubmission } from "../grading/fixtures.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
-import { gradeExercise } from "../grading/run-grading.ts";
 import { startSshGitServer } from "../run/ssh-git-server.ts";
+import { timedGrading } from "./timed-grading.ts";
 import { median, seconds as s } from "./figures.ts";
 import { fullProject } from "./full-project.ts";
 
@@ -24,17 +23,6 @@ const { values } = parseArgs({ options: { rounds: { type: "string", default: "1"
 const rounds = Number(values.rounds);
 const mirror = await detectMirror();
 const exercise = await loadExercise("05-ssh-heredocs-mounts");
-
-async function grade(): Promise<{ ms: number; report: GradeReport }> {
-  const submission = await composeSubmission(exercise);
-  try {
-    const t0 = performance.now();
-    const report = await gradeExercise(exercise.id, { submission: submission.dir, force: true });
-    return { ms: performance.now() - t0, report };
-  } finally {
-    await submission.dispose();
-  }
-}
 
 /** The raw builds: the time spent building, and the time including the engine and the Git server. */
 async function rawRound(): Promise<{ builds: number; total: number }> {
@@ -101,7 +89,7 @@ const graded: number[] = [];
 const raw: { builds: number; total: number }[] = [];
 let reference: GradeReport | undefined;
 for (let i = 0; i < rounds; i++) {
-  const ref = await grade();
+  const ref = await timedGrading(exercise);
   if (ref.report.status !== "passed") throw new Error(`reference did not pass: ${ref.report.status}`);
   graded.push(ref.ms);
   reference = ref.report;
