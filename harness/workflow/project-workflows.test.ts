@@ -65,4 +65,31 @@ describe("project workflows", () => {
       expect(permissions, name).not.toMatch(/write/);
     }
   });
+
+  it("grade-class fans out over a matrix of shards and merges them, on dispatch only, reading forks as data", () => {
+    const text = readFileSync(`${dir}/grade-class.yml`, "utf8");
+    const wf = load("grade-class.yml");
+    expect(Object.keys(wf["on"] as object)).toEqual(["workflow_dispatch"]);
+    expect(wf["permissions"]).toEqual({ contents: "read", "pull-requests": "read" });
+    expect(text).not.toMatch(/secrets\./);
+    const jobs = wf["jobs"] as Record<string, Record<string, unknown>>;
+    expect(Object.keys(jobs)).toEqual(["plan", "grade", "merge"]);
+    expect(jobs["grade"]?.["needs"]).toBe("plan");
+    expect(jobs["merge"]?.["needs"]).toBe("grade");
+    const strategy = jobs["grade"]?.["strategy"] as { matrix: { shard: string }; "fail-fast": boolean };
+    expect(strategy.matrix.shard).toBe("${{ fromJSON(needs.plan.outputs.shards) }}");
+    expect(strategy["fail-fast"]).toBe(false);
+    // Each shard grades its slice; the merge job combines every shard's folder.
+    expect(text).toContain('--batch ../class --shard "$SHARD"');
+    expect(text).toContain("node bin/grade.js merge shards/* --out class-results");
+    // Forks give only their workspace files, as data; roster fields are checked before use.
+    expect(text).toContain('git -C "$dir" archive FETCH_HEAD "exercises/$EXERCISE/workspace"');
+    expect(text).toMatch(/grep -Eq '\^\[A-Za-z0-9\]\[A-Za-z0-9-\]\{0,38\}\$'/);
+    expect(text).not.toMatch(/npm (ci|install|test)[^\n]*\.\.\/class|bash class|sh class/);
+    for (const job of Object.values(jobs)) {
+      const steps = job["steps"] as { uses?: string; with?: Record<string, unknown> }[];
+      for (const step of steps.filter((st) => st.uses?.startsWith("actions/checkout")))
+        expect(step.with?.["persist-credentials"]).toBe(false);
+    }
+  });
 });
