@@ -44,7 +44,7 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
       engine,
       `build and push (${ctx.exercise.platforms.join(", ")})`,
       {
-        label: "build",
+        label: "image",
         context: ctx.submission.dir,
         platforms: ctx.exercise.platforms,
         output: "push",

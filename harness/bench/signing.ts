@@ -39,6 +39,9 @@ async function rawRound(): Promise<{ build: number; cosign: number; total: numbe
       [
         "build",
         "--progress=plain",
+        // As the grader builds it: exercise 06 declares no network for RUN steps.
+        "--network",
+        "none",
         "--platform",
         exercise.platforms.join(","),
         "--provenance=mode=min",

@@ -4,6 +4,8 @@ import { flaggedEdits } from "../grading/flagged-edits.ts";
 import { gradeBatch } from "../grading/batch.ts";
 import { readClassResults, writeClassOutputs } from "../grading/class-results.ts";
 import { parseShard } from "../grading/shard.ts";
+import { EndpointPool } from "../farm/endpoint-pool.ts";
+import { parseEndpoints } from "../farm/endpoints.ts";
 import { join, resolve } from "node:path";
 import { renderJunit } from "../report/junit-report.ts";
 import { renderMarkdown } from "../report/markdown-report.ts";
@@ -26,6 +28,9 @@ const USAGE = `usage: grade <exercise-id> [--submission DIR] [--out DIR] [--forc
        grade --list
 
 Grades your files for an exercise and writes a JSON report (default folder: reports/).
+With GRADER_BUILDKIT_ENDPOINTS (tcp://host:port=SLOTS,... : a farm of BuildKit endpoints), a
+--batch is spread over the farm, each endpoint running SLOTS gradings at once; a grading an
+endpoint fails is run again on another one, and the report says where it was graded.
 Exit status: 0 every check passed, 1 some check failed, 2 grading could not be done.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -90,10 +95,19 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const out = resolve(values.out);
+    // A farm of BuildKit endpoints, when the instructor has one: the batch spreads over it.
+    const farmText = process.env["GRADER_BUILDKIT_ENDPOINTS"];
+    const endpoints = farmText === undefined ? undefined : parseEndpoints(farmText);
+    if (endpoints && !endpoints.ok) {
+      process.stderr.write(`${endpoints.message}\n`);
+      return 2;
+    }
+    const farm = endpoints?.ok ? new EndpointPool(endpoints.endpoints) : undefined;
     const entries = await gradeBatch(id, resolve(values.batch), {
       jobs: Number(values.jobs) || 2,
       shard: shard?.shard,
       out,
+      farm,
       onDone: ({ learner, report, reused }, done, total) =>
         process.stderr.write(
           `[${done}/${total}] ${stripControl(learner)}: ${report.status} ${report.score}/${report.maxScore}${reused ? " (unchanged since the last run: report kept)" : ""}\n`,
@@ -101,6 +115,10 @@ async function main(argv: string[]): Promise<number> {
     });
     const table = await writeClassOutputs(out, id, entries);
     process.stdout.write(table);
+    for (const e of farm?.stats() ?? [])
+      process.stderr.write(
+        `endpoint ${e.address}: ${e.jobs} grading(s), ${e.failures} failed${e.down ? ", taken out of the rotation" : ""}\n`,
+      );
     return entries.some((e) => e.report.status === "error")
       ? 2
       : entries.some((e) => e.report.status === "failed")

@@ -19,6 +19,8 @@ export interface EnvironmentRequest {
   readonly archiveHosts?: readonly string[];
   /** The run's limits; by default the GRADER_LIMIT_* variables, else DEFAULT_LIMITS. */
   readonly limits?: LimitSettings;
+  /** A BuildKit endpoint to build on (a farm's): the remote driver, whatever GRADER_DRIVER says. */
+  readonly endpoint?: string;
 }
 
 /**
@@ -47,12 +49,14 @@ export function driverFromEnv(): DriverChoice {
 }
 
 export async function openEnvironment(request: EnvironmentRequest = {}): Promise<BuildEnvironment> {
-  const endpoint = process.env["GRADER_BUILDKIT_ENDPOINT"];
+  const endpoint = request.endpoint ?? process.env["GRADER_BUILDKIT_ENDPOINT"];
   const canStartDockerd =
     process.getuid?.() === 0 &&
     findExecutable("dockerd") !== undefined &&
     findExecutable("containerd") !== undefined;
-  const driver = chooseDriver(request.driver ?? driverFromEnv(), { endpoint, canStartDockerd });
+  const driver = request.endpoint
+    ? "remote"
+    : chooseDriver(request.driver ?? driverFromEnv(), { endpoint, canStartDockerd });
   if (driver === "private-engine") {
     return startPrivateEngine({
       mirror: request.mirror,

@@ -7,6 +7,8 @@ import { loadExercise, REPO_ROOT } from "./exercise.ts";
 import type { GradeReport } from "./grade-report.ts";
 import { gradeExercise, writeReport } from "./run-grading.ts";
 import { inShard, type Shard } from "./shard.ts";
+import type { EndpointPool } from "../farm/endpoint-pool.ts";
+import { gradeOnFarm } from "../farm/farm-grading.ts";
 
 export interface BatchEntry {
   readonly learner: string;
@@ -34,6 +36,8 @@ export interface BatchOptions {
    */
   readonly out?: string | undefined;
   readonly onDone?: (entry: BatchEntry, done: number, total: number) => void;
+  /** A farm of BuildKit endpoints to spread the gradings over (`jobs` is then the farm's capacity). */
+  readonly farm?: EndpointPool | undefined;
 }
 
 /**
@@ -51,7 +55,8 @@ export async function gradeBatch(
     .filter((learner) => !options.shard || inShard(learner, options.shard))
     .sort();
   const grader = await graderHash(exercise);
-  const limit = pLimit(Math.max(1, options.jobs));
+  const farm = options.farm;
+  const limit = pLimit(Math.max(1, farm ? farm.capacity : options.jobs));
   let done = 0;
   return Promise.all(
     learners.map((learner) =>
@@ -59,7 +64,11 @@ export async function gradeBatch(
         const dir = join(root, learner);
         const key = await gradeKey(exercise, dir, grader);
         const kept = options.out ? await reusable(join(options.out, learner), key) : undefined;
-        const report = kept ?? (await gradeExercise(exercise, { submission: dir, force: true }));
+        const report =
+          kept ??
+          (farm
+            ? await gradeOnFarm(farm, exercise, dir)
+            : await gradeExercise(exercise, { submission: dir, force: true }));
         if (options.out && !kept) {
           const place = join(options.out, learner);
           await writeReport(report, place);

@@ -20,6 +20,8 @@ export interface GradeOptions {
   /** Grade even when the files are as handed out. */
   readonly force?: boolean;
   readonly progress?: (message: string) => void;
+  /** A BuildKit endpoint of a farm to grade on (the remote driver), instead of the machine's own. */
+  readonly endpoint?: string;
 }
 
 /**
@@ -82,6 +84,7 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
           mirror: await detectMirror(),
           egressHosts: egressHosts(exercise.network),
           archiveHosts: archiveHosts(exercise.network),
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         });
         progress(`builder ready (${environment.driver}, ${(environment.setupMs / 1000).toFixed(1)}s)`);
         engine = { environment, buildx: new Buildx(environment), registry: environment.registry };
