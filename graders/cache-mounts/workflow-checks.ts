@@ -9,7 +9,8 @@ import {
   type WorkflowStep,
 } from "../../harness/workflow/workflow-model.ts";
 import { CHECKS } from "./checks.ts";
-import { at, problemLocation } from "../../harness/grading/kit/locations.ts";
+import { at } from "../../harness/grading/kit/locations.ts";
+import { usableWorkflow } from "../../harness/grading/kit/usable-workflow.ts";
 
 export const WORKFLOW_FILE = ".github/workflows/build.yml";
 
@@ -42,24 +43,15 @@ function cacheSpecs(model: WorkflowModel): CacheSpecs[] {
   return [...fromAction, ...fromRun];
 }
 
-export function checkWorkflow(model: WorkflowModel | undefined, card: Scorecard): void {
+export function checkWorkflow(parsed: WorkflowModel | undefined, card: Scorecard): void {
   const ids = [
     CHECKS.workflowBuildx.id,
     CHECKS.workflowBuild.id,
     CHECKS.workflowCacheFrom.id,
     CHECKS.workflowCacheMax.id,
   ];
-  if (!model) {
-    card.failRemaining(ids, { message: `${WORKFLOW_FILE} is missing.`, location: { file: WORKFLOW_FILE } });
-    return;
-  }
-  if (model.problems.length > 0) {
-    card.failRemaining(ids, {
-      message: `${WORKFLOW_FILE} does not parse: ${model.problems.join("; ")}`,
-      location: problemLocation(WORKFLOW_FILE, model.problems),
-    });
-    return;
-  }
+  const model = usableWorkflow(parsed, WORKFLOW_FILE, card, ids);
+  if (!model) return;
   const setup = stepsUsing(model, "docker/setup-buildx-action")[0];
   // With setup-buildx-action, a plain `docker build` runs on the builder it set up.
   const specs = cacheSpecs(model).filter((s) => s.buildx || setup !== undefined);

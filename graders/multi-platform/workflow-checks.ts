@@ -10,7 +10,8 @@ import {
   type WorkflowStep,
 } from "../../harness/workflow/workflow-model.ts";
 import { CHECKS } from "./checks.ts";
-import { at, problemLocation } from "../../harness/grading/kit/locations.ts";
+import { at } from "../../harness/grading/kit/locations.ts";
+import { usableWorkflow } from "../../harness/grading/kit/usable-workflow.ts";
 
 export const WORKFLOW_FILE = ".github/workflows/image.yml";
 
@@ -89,7 +90,7 @@ function nativeRunner(runsOn: string, platform: string): boolean {
 }
 
 export function checkWorkflow(
-  model: WorkflowModel | undefined,
+  parsed: WorkflowModel | undefined,
   required: readonly string[],
   card: Scorecard,
 ): void {
@@ -99,15 +100,8 @@ export function checkWorkflow(
     CHECKS.workflowPlatforms.id,
     CHECKS.workflowPush.id,
   ];
-  if (!model || model.problems.length > 0) {
-    card.failRemaining(ids, {
-      message: model
-        ? `${WORKFLOW_FILE} does not parse: ${model.problems.join("; ")}`
-        : `${WORKFLOW_FILE} is missing.`,
-      location: problemLocation(WORKFLOW_FILE, model?.problems ?? []),
-    });
-    return;
-  }
+  const model = usableWorkflow(parsed, WORKFLOW_FILE, card, ids);
+  if (!model) return;
   const sites = buildSites(model);
   // Where something missing belongs: at the (first) build step, else the first step.
   const here = (line?: number) => at(WORKFLOW_FILE, line, sites[0]?.step.line, model.steps[0]?.line);

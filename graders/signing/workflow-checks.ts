@@ -1,4 +1,5 @@
-import { at, problemLocation } from "../../harness/grading/kit/locations.ts";
+import { at } from "../../harness/grading/kit/locations.ts";
+import { usableWorkflow } from "../../harness/grading/kit/usable-workflow.ts";
 import type { CheckLocation } from "../../harness/grading/check.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import {
@@ -146,17 +147,10 @@ export function issuerProblem(issuer: string | undefined, regexp: string | undef
 }
 
 /** The workflow's four static checks: token permission, signing by digest, a pinned verification, verification before deploy. */
-export function checkWorkflow(model: WorkflowModel | undefined, card: Scorecard): void {
+export function checkWorkflow(parsed: WorkflowModel | undefined, card: Scorecard): void {
   const ids = [CHECKS.idToken.id, CHECKS.signDigest.id, CHECKS.verifyPinned.id, CHECKS.verifyFirst.id];
-  if (!model || model.problems.length > 0) {
-    card.failRemaining(ids, {
-      message: model
-        ? `${WORKFLOW_FILE} does not parse: ${model.problems.join("; ")}`
-        : `${WORKFLOW_FILE} is missing.`,
-      location: problemLocation(WORKFLOW_FILE, model?.problems ?? []),
-    });
-    return;
-  }
+  const model = usableWorkflow(parsed, WORKFLOW_FILE, card, ids);
+  if (!model) return;
   const sites = cosignSites(model);
   const here = (...lines: (number | undefined)[]): CheckLocation =>
     at(WORKFLOW_FILE, ...lines, model.steps[0]?.line);
