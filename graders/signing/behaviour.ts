@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { fallback, registerDisposer } from "../../harness/lifecycle/cleanup-registry.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -32,13 +33,20 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
   const engine = requireEngine(ctx);
   const repository = `${engine.registry.host}/course/beacon`;
   const work = await mkdtemp(join(tmpdir(), "bkg-sign-"));
+  // The run's private keys live here: removed on every way out, a signal included.
+  const disposeWork = registerDisposer(`signing keys ${work}`, () =>
+    rm(work, { recursive: true, force: true }),
+  );
+  fallback(disposeWork, [{ remove: work }]);
+  const cosign = new Cosign(work);
+  // The runner image and the keys are the grader's: made while the submission builds.
+  const runner = buildReleaseRunner(engine.buildx);
+  const keys = makeKeys(cosign, work);
+  // Handled here so a failure while the build runs is not an unhandled rejection; awaiting
+  // them below still throws it.
+  runner.catch(() => undefined);
+  keys.catch(() => undefined);
   try {
-    const cosign = new Cosign(work);
-    // The runner image and the keys are the grader's: made while the submission builds.
-    const runner = buildReleaseRunner(engine.buildx);
-    const keys = makeKeys(cosign, work);
-    runner.catch(() => undefined);
-    keys.catch(() => undefined);
     const result = await buildSubmission(
       ctx,
       engine,
@@ -66,7 +74,7 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
     ctx.measurements["index.digest"] = index;
     ctx.measurements["index.mediaType"] = pushed.read.mediaType;
     const writer = new ManifestWriter(pushed.ref);
-    const decoyIndex = indexVariant(indexText, "pushed by someone else after the build");
+    const decoyIndex = indexVariant(indexText, `someone else's push ${randomBytes(8).toString("hex")}`);
     const decoy = await writer.put(TAG, decoyIndex.text, decoyIndex.mediaType);
 
     const sbom = await readFile(join(ctx.exercise.workspace, SBOM_FILE), "utf8");
@@ -169,7 +177,7 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
     );
 
     // The tag moves on, as the next release would move it.
-    const laterIndex = indexVariant(indexText, "the next release");
+    const laterIndex = indexVariant(indexText, `the next release ${randomBytes(8).toString("hex")}`);
     const later = await writer.put(TAG, laterIndex.text, laterIndex.mediaType);
     const digestStill = await cosign.verify(reference, own.publicKey);
     const tagNow = await cosign.verify(`${repository}:${TAG}`, own.publicKey);
@@ -196,6 +204,10 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
       });
       return;
     }
+    // As in the first run, the tag points elsewhere than DIGEST: the second run must look like
+    // the first to the script in everything but the public key.
+    const again = indexVariant(indexText, randomBytes(8).toString("hex"));
+    await writer.put(TAG, again.text, again.mediaType);
     ctx.progress(`running ${SCRIPT_FILE} again with a public key that does not match...`);
     const second = await release(later, other.publicKey);
     card.judge(
@@ -214,7 +226,9 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
           },
     );
   } finally {
-    await rm(work, { recursive: true, force: true });
+    // Nothing the grading started outlives it, even when the build failed and they went unused.
+    await Promise.allSettled([runner, keys]);
+    await disposeWork();
   }
 }
 

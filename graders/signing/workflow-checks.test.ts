@@ -137,6 +137,25 @@ describe("exercise 06's workflow checks", () => {
     expect(failing(noDeploy).messages["workflow.verify-before-deploy"]).toMatch(/No step runs deploy/);
   });
 
+  it("read the order of a verification and a deploy written in one step", () => {
+    const verifyStep = SOLUTION.slice(
+      SOLUTION.indexOf("      # Only a signature"),
+      SOLUTION.indexOf("      - name: Deploy"),
+    );
+    const verifyRun = verifyStep.slice(verifyStep.indexOf("          cosign verify"));
+    const oneStep = (first: string, second: string) =>
+      SOLUTION.replace(verifyStep, "").replace(
+        '      - name: Deploy\n        run: ./deploy/deploy.sh "${IMAGE}@${DIGEST}"\n',
+        `      - name: Verify, then deploy\n        run: |\n${first}${second}`,
+      );
+    const deployLine = '          ./deploy/deploy.sh "${IMAGE}@${DIGEST}"\n';
+    expect(failing(oneStep(verifyRun, deployLine)).ids).toEqual([]);
+    expect(failing(oneStep(deployLine, verifyRun)).ids).toEqual(["workflow.verify-before-deploy"]);
+    // On one line, joined by &&: the verification still comes first.
+    const joined = oneStep(verifyRun.trimEnd() + ' && ./deploy/deploy.sh "${IMAGE}@${DIGEST}"\n', "");
+    expect(failing(joined).ids).toEqual([]);
+  });
+
   it("fail every check, at a line, for a missing or broken workflow", () => {
     expect(failing(undefined).ids).toHaveLength(4);
     const broken = failing("on: push\njobs:\n  a: [\n");

@@ -65,10 +65,34 @@ function upstream(model: WorkflowModel, jobId: string, seen = new Set<string>())
   return seen;
 }
 
-/** Whether `site` runs, and finishes, before `step` starts. */
-function runsBefore(model: WorkflowModel, site: WorkflowStep, step: WorkflowStep): boolean {
-  if (site.job === step.job) return site.line < step.line;
-  return upstream(model, step.job).has(site.job);
+/**
+ * Whether a cosign call runs, and finishes, before the deploy command: an earlier step of the
+ * job, an earlier command of the same step (a failing command stops GitHub's `bash -e`), or a
+ * job the deploy's job needs.
+ */
+function runsBefore(model: WorkflowModel, site: CosignSite, deploy: DeploySite): boolean {
+  if (site.step === deploy.step) return site.invocation.index < deploy.index;
+  if (site.step.job === deploy.step.job) return site.step.line < deploy.step.line;
+  return upstream(model, deploy.step.job).has(site.step.job);
+}
+
+/** The deploy command: its step, its place among the step's commands, and its arguments. */
+interface DeploySite {
+  readonly step: WorkflowStep;
+  readonly index: number;
+  readonly args: readonly string[];
+}
+
+const DEPLOY_SCRIPT = /(^|\/)deploy\.sh$/;
+
+function deploySite(model: WorkflowModel): DeploySite | undefined {
+  for (const step of model.steps) {
+    const commands = shellCommands(step.run ?? "");
+    const index = commands.findIndex((c) => c.words.some((w) => DEPLOY_SCRIPT.test(w)));
+    const words = commands[index]?.words;
+    if (words) return { step, index, args: words.slice(words.findIndex((w) => DEPLOY_SCRIPT.test(w)) + 1) };
+  }
+  return undefined;
 }
 
 /** A regexp's literal beginning: `^https://github\.com/a/b/.*` -> `https://github.com/a/b/`. */
@@ -261,29 +285,25 @@ export function checkWorkflow(parsed: WorkflowModel | undefined, card: Scorecard
   }
 
   // Deploy: after a verification of the digest it deploys.
-  const deploys = model.steps.filter((s) =>
-    shellCommands(s.run ?? "").some((c) => c.words.some((w) => /(^|\/)deploy\.sh$/.test(w))),
-  );
-  const deploy = deploys[0];
-  if (!deploy) {
+  const site = deploySite(model);
+  if (!site) {
     card.fail(CHECKS.verifyFirst.id, {
       message: "No step runs deploy/deploy.sh any more: keep the deploy step, after the verification.",
       location: here(),
     });
     return;
   }
-  const deployArgs = shellCommands(deploy.run ?? "")
-    .filter((c) => c.words.some((w) => /(^|\/)deploy\.sh$/.test(w)))
-    .flatMap((c) => c.words.slice(c.words.findIndex((w) => /(^|\/)deploy\.sh$/.test(w)) + 1));
+  const deploy = site.step;
+  const deployArgs = site.args;
   const deployOrigins = deployArgs.map((a) => referenceOrigin(a, scope(deploy)));
   const before = verifies.filter(
     (s) =>
-      runsBefore(model, s.step, deploy) &&
+      runsBefore(model, s, site) &&
       targets(s.invocation).some((t) => referenceOrigin(t, scope(s.step)).kind === "build-digest"),
   );
   const deploysDigest = deployOrigins.some((o) => o.kind === "build-digest");
   const ok = before.length > 0 && deploysDigest;
-  const later = verifies.find((s) => !runsBefore(model, s.step, deploy));
+  const later = verifies.find((s) => !runsBefore(model, s, site));
   card.judge(
     CHECKS.verifyFirst.id,
     ok,

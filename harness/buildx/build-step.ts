@@ -17,7 +17,7 @@ export interface BuildStep {
   readonly started: Date | undefined;
   readonly completed: Date | undefined;
   readonly durationMs: number | undefined;
-  /** Set when the step is cached only because an earlier, failed attempt of a retried build ran it: its times are that attempt's. */
+  /** Set when a retried build ran the step in an earlier, failed attempt (the last attempt found it cached): it counts as run, with that attempt's times. */
   readonly ranInEarlierAttempt?: true;
   readonly error: string | undefined;
   /** Output of the step's process (stdout and stderr interleaved), decoded: its last STEP_LOG_TAIL characters. */
@@ -129,9 +129,10 @@ export function failingStep(steps: readonly BuildStep[]): BuildStep | undefined 
 }
 
 /**
- * A retried build's last attempt finds cached what an earlier attempt ran, and would report a
- * 10-minute emulated compile as 0 s. Such a step takes the times of the attempt that ran it
- * (the latest one that completed it), and says so; it stays `cached`.
+ * A retried build's last attempt finds cached what an earlier, failed attempt ran: it would
+ * report a 10-minute emulated compile as 0 s, and a step a source change re-ran as cache reuse.
+ * Such a step counts as run by this build: not `cached`, with the times of the attempt that ran
+ * it (the latest), and marked `ranInEarlierAttempt`.
  */
 export function carryAttemptTimes(
   last: readonly BuildStep[],
@@ -147,6 +148,7 @@ export function carryAttemptTimes(
     return ran
       ? {
           ...step,
+          cached: false,
           started: ran.started,
           completed: ran.completed,
           durationMs: ran.durationMs,

@@ -5,6 +5,7 @@ import { BuildCommand } from "../buildx/build-command.ts";
 import type { Buildx } from "../buildx/buildx.ts";
 import { findExecutable } from "../engine/host-tools.ts";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
+import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 
 /** The image a learner's release script runs in: a CI runner's shell with cosign on its PATH. */
 export const RELEASE_RUNNER_IMAGE = "bk-grader/release-runner:cosign";
@@ -21,6 +22,10 @@ export async function buildReleaseRunner(buildx: Buildx): Promise<string> {
       hint: "Run harness/engine/provision.sh as root (it installs cosign)",
     });
   const context = await mkdtemp(join(tmpdir(), "bkg-runner-"));
+  const dispose = registerDisposer(`release runner context ${context}`, () =>
+    rm(context, { recursive: true, force: true }),
+  );
+  fallback(dispose, [{ remove: context }]);
   try {
     await copyFile(await realpath(cosign), join(context, "cosign"));
     await writeFile(
@@ -47,6 +52,6 @@ export async function buildReleaseRunner(buildx: Buildx): Promise<string> {
       );
     return RELEASE_RUNNER_IMAGE;
   } finally {
-    await rm(context, { recursive: true, force: true });
+    await dispose();
   }
 }

@@ -9,6 +9,8 @@ export interface CosignInvocation {
   /** The image references (and any other positional words). */
   readonly operands: readonly string[];
   readonly line: number;
+  /** Which of the script's commands it is (0-based): what ran before what within one step. */
+  readonly index: number;
 }
 
 // Flags that take a value as the next word when written without `=`. Any other flag is boolean,
@@ -70,7 +72,7 @@ const VALUE_FLAGS = new Set([
 /** Every cosign call among a script's commands (also `sudo cosign`, `env X=1 cosign`, `/usr/bin/cosign`). */
 export function cosignInvocations(commands: readonly ShellCommand[]): CosignInvocation[] {
   const out: CosignInvocation[] = [];
-  for (const { words, line } of commands) {
+  for (const [index, { words, line }] of commands.entries()) {
     const at = words.findIndex((w) => /(^|\/)cosign$/.test(w));
     if (at < 0 || !words.slice(0, at).every((w) => w === "sudo" || w === "env" || w.includes("="))) continue;
     const command = words[at + 1];
@@ -89,7 +91,7 @@ export function cosignInvocations(commands: readonly ShellCommand[]): CosignInvo
       const value = eq > 0 ? word.slice(eq + 1) : VALUE_FLAGS.has(flag) ? (rest[++i] ?? "") : "true";
       flags.set(flag, [...(flags.get(flag) ?? []), value]);
     }
-    out.push({ command, flags, operands, line });
+    out.push({ command, flags, operands, line, index });
   }
   return out;
 }
