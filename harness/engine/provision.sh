@@ -20,8 +20,10 @@ command -v apt-get >/dev/null || die "needs a Debian or Ubuntu machine with apt-
 mkdir -p "$PREFIX" "$STATE"
 
 # --- 1. bookworm packages installed the ordinary way ------------------------------------------
+# arch-test: mmdebstrap refuses a foreign-architecture root (the arm64 Debian stand-in) without it,
+# and it is only a Recommends, which --no-install-recommends leaves out.
 need_apt=()
-for p in runc iptables iproute2 e2fsprogs util-linux qemu-user-static binfmt-support docker-registry busybox-static zstd curl mmdebstrap openssh-server openssh-client git; do
+for p in runc iptables iproute2 e2fsprogs util-linux qemu-user-static binfmt-support docker-registry busybox-static zstd curl mmdebstrap arch-test openssh-server openssh-client git; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_apt+=("$p")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
