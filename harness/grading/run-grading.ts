@@ -11,6 +11,8 @@ import { archiveHosts, egressHosts, loadExercise, type Exercise } from "./exerci
 import { REPORT_SCHEMA_VERSION, summarise, type GradeReport, type Measurement } from "./grade-report.ts";
 import type { Grader, GradingContext } from "./grader.ts";
 import { loadGrader } from "./grader-loader.ts";
+import { reapOrphanJournals } from "../lifecycle/journal-replay.ts";
+import { tmpdir } from "node:os";
 import { Scorecard } from "./scorecard.ts";
 import { prepareSubmission } from "./submission.ts";
 
@@ -78,6 +80,7 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
     let engine: GradingContext["engine"];
     if (grader.needsEngine) {
       try {
+        await reapOrphansOnce(progress);
         await ensureEngine(progress);
         progress("starting an isolated builder for this run...");
         environment = await openEnvironment({
@@ -133,6 +136,19 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
     });
     await submission.dispose();
   }
+}
+
+let orphansReaped: Promise<void> | undefined;
+
+/** Once per process: undo what gradings killed together with their reaper left in the system. */
+function reapOrphansOnce(progress: (message: string) => void): Promise<void> {
+  return (orphansReaped ??= reapOrphanJournals(tmpdir()).then(
+    (undone) => {
+      if (undone.length > 0)
+        progress(`removed what earlier gradings killed mid-run left behind: ${undone.join(", ")}`);
+    },
+    () => undefined,
+  ));
 }
 
 function base(
