@@ -60,16 +60,10 @@ async function createBuilder(
     ].flatMap((h) => [`[registry."${h}"]`, "  http = true", "  insecure = true"]),
   ].join("\n");
   await writeFile(join(dir, "buildkitd.toml"), toml);
-  const args = [
-    "buildx",
-    "create",
-    "--name",
-    name,
-    "--driver",
-    driver,
-    "--buildkitd-config",
-    join(dir, "buildkitd.toml"),
-  ];
+  const args = ["buildx", "create", "--name", name, "--driver", driver];
+  // A remote daemon runs with its own configuration (buildx refuses to set one): it must
+  // itself treat the run's loopback registry as plain HTTP, as dockerd does for 127.0.0.0/8.
+  if (driver !== "remote") args.push("--buildkitd-config", join(dir, "buildkitd.toml"));
   if (driver === "docker-container") {
     // Host networking lets RUN steps reach loopback services (the run's registries) when an
     // exercise allows network; it is an entitlement the daemon must be started with.
@@ -89,12 +83,20 @@ async function createBuilder(
       );
     args.push(options.endpoint);
   }
+  // A remote daemon outlives the run and is one cache for whoever builds on it: emptied before
+  // the run (a cold build must be cold) and after it (no learner's layers stay on the farm).
+  const emptyRemote = ["buildx", "prune", "--all", "--force", "--builder", name];
   const dispose = registerDisposer(`buildx builder ${name}`, async () => {
+    if (driver === "remote") await exec("docker", emptyRemote, { env, reject: false, timeoutMs: 300_000 });
     await exec("docker", ["buildx", "rm", "--force", name], { env, reject: false, timeoutMs: 60_000 });
     await rm(dir, { recursive: true, force: true });
     if (ownsRegistry) await registry.dispose();
   });
-  fallback(dispose, [{ run: ["docker", "buildx", "rm", "--force", name], env }, { remove: dir }]);
+  fallback(dispose, [
+    ...(driver === "remote" ? [{ run: ["docker", ...emptyRemote], env }] : []),
+    { run: ["docker", "buildx", "rm", "--force", name], env },
+    { remove: dir },
+  ]);
   const created = await exec("docker", args, { env, reject: false, timeoutMs: 180_000 });
   if (created.exitCode !== 0) {
     await dispose();
@@ -108,6 +110,19 @@ async function createBuilder(
             : "Check GRADER_BUILDKIT_ENDPOINT",
       },
     );
+  }
+  if (driver === "remote") {
+    const emptied = await exec("docker", emptyRemote, { env, reject: false, timeoutMs: 300_000 });
+    if (emptied.exitCode !== 0) {
+      await dispose();
+      throw new GraderError(
+        "BUILDER_FAILED",
+        `could not empty the BuildKit endpoint ${options.endpoint ?? "?"} before the run: ${emptied.stderr.trim().split("\n").at(-1) ?? ""}`,
+        {
+          hint: "Check that the endpoint answers (docker buildx inspect --bootstrap) and GRADER_BUILDKIT_ENDPOINT(S)",
+        },
+      );
+    }
   }
   return {
     id: name,

@@ -5,22 +5,25 @@ import { parseEndpoints } from "./endpoints.ts";
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
 describe("a farm's endpoints", () => {
-  it("are read from GRADER_BUILDKIT_ENDPOINTS with their slots, and refused with a reason", () => {
+  it("are read from GRADER_BUILDKIT_ENDPOINTS, one grading each, and refused with a reason", () => {
     expect(
-      parseEndpoints("tcp://10.0.0.5:1234=4, kube-pod://buildkitd-0\nunix:///run/buildkit.sock=2"),
+      parseEndpoints("tcp://10.0.0.5:1234, kube-pod://buildkitd-0\nunix:///run/buildkit.sock=1"),
     ).toEqual({
       ok: true,
       endpoints: [
-        { address: "tcp://10.0.0.5:1234", slots: 4 },
+        { address: "tcp://10.0.0.5:1234", slots: 1 },
         { address: "kube-pod://buildkitd-0", slots: 1 },
-        { address: "unix:///run/buildkit.sock", slots: 2 },
+        { address: "unix:///run/buildkit.sock", slots: 1 },
       ],
     });
     expect(parseEndpoints("")).toMatchObject({ ok: false });
     const refused = parseEndpoints("http://x:1");
     expect(refused.ok || refused.message).toContain("http://x:1");
     expect(parseEndpoints("tcp://a:1=0")).toMatchObject({ ok: false });
-    const twice = parseEndpoints("tcp://a:1,tcp://a:1=2");
+    // One daemon is one cache: two gradings on it would see each other's builds.
+    const shared = parseEndpoints("tcp://a:1=4");
+    expect(shared.ok || shared.message).toContain("one cache");
+    const twice = parseEndpoints("tcp://a:1,tcp://a:1");
     expect(twice.ok || twice.message).toContain("twice");
   });
 });

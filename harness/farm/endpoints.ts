@@ -10,12 +10,14 @@ export type EndpointsParse =
 
 // The addresses buildx's remote driver connects to.
 const SCHEMES = ["tcp", "unix", "ssh", "docker-container", "kube-pod", "podman-container", "npipe"];
-const MAX_SLOTS = 64;
+// One daemon is one build cache, emptied when a grading starts: two gradings on it at once would
+// reuse and prune each other's cache, and measure nothing true. More daemons, not more slots.
+const MAX_SLOTS = 1;
 
 /**
  * `GRADER_BUILDKIT_ENDPOINTS`: endpoints separated by commas or white space, each optionally
- * followed by `=N`, the gradings it runs at once (default 1):
- * `tcp://10.0.0.5:1234=4, kube-pod://buildkitd-0=2`. Pure.
+ * followed by `=N`, the gradings it runs at once, which for one BuildKit daemon can only be 1:
+ * `tcp://10.0.0.5:1234, kube-pod://buildkitd-0`. Pure.
  */
 export function parseEndpoints(text: string): EndpointsParse {
   const items = text.split(/[\s,]+/).filter(Boolean);
@@ -32,13 +34,16 @@ export function parseEndpoints(text: string): EndpointsParse {
     if (slots < 1 || slots > MAX_SLOTS)
       return {
         ok: false,
-        message: `GRADER_BUILDKIT_ENDPOINTS: "${item}" must take 1 to ${MAX_SLOTS} gradings at once`,
+        message:
+          slots < 1
+            ? `GRADER_BUILDKIT_ENDPOINTS: "${item}" must take at least one grading`
+            : `GRADER_BUILDKIT_ENDPOINTS: "${item}" asks for ${slots} gradings at once, but a BuildKit daemon is one cache: gradings sharing it would reuse and empty each other's. List more daemons instead (each takes one grading at a time).`,
       };
     const address = `${match[1] ?? ""}://${match[2] ?? ""}`;
     if (endpoints.some((e) => e.address === address))
       return {
         ok: false,
-        message: `GRADER_BUILDKIT_ENDPOINTS names ${address} twice: give it more slots instead`,
+        message: `GRADER_BUILDKIT_ENDPOINTS names ${address} twice: a daemon takes one grading at a time`,
       };
     endpoints.push({ address, slots });
   }

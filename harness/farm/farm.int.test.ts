@@ -1,0 +1,87 @@
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { detectMirror } from "../engine/open-environment.ts";
+import { gradeBatch } from "../grading/batch.ts";
+import { loadExercise } from "../grading/exercise.ts";
+import { listWrongFixtures, type WrongFixture } from "../grading/fixtures.ts";
+import { notPassed } from "../grading/testing/grade-fixture.ts";
+import { EndpointPool } from "./endpoint-pool.ts";
+import { startFarmDaemon, type FarmDaemon } from "./testing/farm-daemon.ts";
+
+// Two dockerds of their own, each reached through buildx's remote driver as a farm's BuildKit
+// daemon would be: a batch spreads over them, a daemon reused by a later grading is emptied
+// first (its cold build is cold), and a daemon that is down sends its grading to the other.
+describe("a batch on a farm of BuildKit daemons", () => {
+  let root: string;
+  let farm: FarmDaemon[] = [];
+  let fixture: WrongFixture;
+  beforeAll(async () => {
+    const exercise = await loadExercise("01-cache-mounts");
+    const found = (await listWrongFixtures(exercise)).find((f) => f.name === "wrong-cache-dir");
+    if (!found) throw new Error("fixture wrong-cache-dir missing");
+    fixture = found;
+    root = await mkdtemp(join(tmpdir(), "farm-class-"));
+    for (const learner of ["ada", "bob", "cy"])
+      await cp(join(exercise.dir, "solution"), join(root, learner), { recursive: true });
+    await cp(fixture.dir, join(root, "bob"), {
+      recursive: true,
+      force: true,
+      filter: (src) => !src.endsWith("expected.json"),
+    });
+    const mirror = await detectMirror();
+    farm = await Promise.all([startFarmDaemon(mirror), startFarmDaemon(mirror)]);
+  });
+  afterAll(async () => {
+    for (const daemon of farm) await daemon.dispose();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("spreads the class over the daemons and grades as one machine would", async () => {
+    const pool = new EndpointPool(farm.map((d) => ({ address: d.address, slots: 1 })));
+    const entries = await gradeBatch("01-cache-mounts", root, { jobs: 1, farm: pool });
+    const reportOf = (learner: string) => {
+      const report = entries.find((e) => e.learner === learner)?.report;
+      if (!report) throw new Error(`no report for ${learner}`);
+      return report;
+    };
+    for (const learner of ["ada", "cy"]) {
+      const report = reportOf(learner);
+      expect(notPassed(report), learner).toEqual([]);
+      // The third grading reuses a daemon: emptied first, its cold build installs again.
+      expect(Number(report.measurements["cold.installMs"]), learner).toBeGreaterThan(0);
+      expect(report.environment?.driver).toBe("remote");
+    }
+    const bob = reportOf("bob");
+    expect(
+      notPassed(bob),
+      JSON.stringify([bob.notes, bob.measurements, bob.checks.filter((c) => c.status !== "passed")]),
+    ).toEqual(fixture.failing.map((id) => `${id}:failed`).sort());
+    const where = entries.map((e) =>
+      e.report.notes.find((n) => n.startsWith("Graded on the BuildKit endpoint")),
+    );
+    for (const daemon of farm) expect(where.some((n) => n?.includes(daemon.address))).toBe(true);
+    expect(pool.stats().every((s) => s.failures === 0)).toBe(true);
+  });
+
+  it("grades on another daemon when one is down, and says so", async () => {
+    const [down, up] = farm;
+    if (!down || !up) throw new Error("two daemons expected");
+    await down.takeDown();
+    const one = await mkdtemp(join(tmpdir(), "farm-one-"));
+    try {
+      await cp(join(root, "ada"), join(one, "dee"), { recursive: true });
+      const pool = new EndpointPool([
+        { address: down.address, slots: 1 },
+        { address: up.address, slots: 1 },
+      ]);
+      const [entry] = await gradeBatch("01-cache-mounts", one, { jobs: 1, farm: pool });
+      expect(entry?.report.status).toBe("passed");
+      expect(entry?.report.notes.join("\n")).toContain(`The BuildKit endpoint ${down.address} failed`);
+      expect(entry?.report.notes.at(-1)).toContain(up.address);
+    } finally {
+      await rm(one, { recursive: true, force: true });
+    }
+  });
+});
