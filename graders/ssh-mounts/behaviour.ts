@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { settleAll } from "../../harness/util/settle-all.ts";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { BuildRequest, BuildResult } from "../../harness/buildx/build-command.ts";
@@ -194,26 +195,9 @@ export async function gradeBehaviour(
   ctx.measurements["image.bytes"] = image.manifest.layers.reduce((sum, l) => sum + l.size, 0);
   ctx.measurements["image.layers"] = image.manifest.layers.length;
 
-  ctx.progress("searching history, config, layers, attestations and cache for the private key...");
-  const search = await searchForLeaks(
-    source,
-    read,
-    image,
-    new Canary(keyCanaryValue(server.clientPrivateKey)),
-    "cache",
-  );
-  ctx.measurements["leaks.found"] = search.findings.length;
-  ctx.measurements["leaks.decodedBytes"] = search.decodedBytes;
-  judgeLeaks(card, LEAK_CHECKS, search, {
-    model,
-    fallback: places.fetch,
-    secret: "the private key",
-  });
-
-  await judgeFiles(card, source, image, places);
-  await judgeService(ctx, card, engine, `${engine.registry.host}/submission@${image.manifestDigest}`, places);
-  await judgeTestsAbsent(ctx, card, source, image, inputs.testFiles, places);
-
+  // What the image and its cache hold, the running service and the cache mounts are read side
+  // by side: searching is CPU, starting the service is waiting. The cache mounts are listed
+  // before build 4, which uses them.
   const disk = await new DiskUsage(engine.buildx).cacheMounts();
   ctx.measurements["cacheMounts.bytes"] = disk.reduce((sum, m) => sum + m.sizeBytes, 0);
   ctx.measurements["cacheMounts.count"] = disk.length;
@@ -221,7 +205,35 @@ export async function gradeBehaviour(
     ctx.notes.push(
       `Cache mounts after the graded build: ${disk.map((m) => `${m.target ?? m.cacheId ?? m.id} ${formatBytes(m.sizeBytes)}`).join(", ")}.`,
     );
+  ctx.progress("searching history, config, layers, attestations and cache for the private key...");
+  await settleAll([
+    searchForLeaks(source, read, image, new Canary(keyCanaryValue(server.clientPrivateKey)), "cache").then(
+      (search) => {
+        ctx.measurements["leaks.found"] = search.findings.length;
+        ctx.measurements["leaks.decodedBytes"] = search.decodedBytes;
+        judgeLeaks(card, LEAK_CHECKS, search, {
+          model,
+          fallback: places.fetch,
+          secret: "the private key",
+        });
+      },
+    ),
+    judgeFiles(card, source, image, places),
+    judgeService(ctx, card, engine, `${engine.registry.host}/submission@${image.manifestDigest}`, places),
+    judgeTestsAbsent(ctx, card, source, image, inputs.testFiles, places),
+    plantedTestBuild(ctx, card, engine, { ...common, ssh: agent }, places),
+  ]);
+}
 
+/** Build 4: a failing test added to the grader's copy must fail the build, or the tests do not run. */
+async function plantedTestBuild(
+  ctx: GradingContext,
+  card: Scorecard,
+  engine: GradingEngine,
+  common: Omit<BuildRequest, "label" | "output" | "onStep" | "timeoutMs">,
+  places: BehaviourPlaces,
+): Promise<void> {
+  const dir = ctx.submission.dir;
   // 4. The tests must really run: a failing test added to the grader's copy must fail the build.
   const marker = `planted-failure-${randomBytes(6).toString("hex")}`;
   await writeFileNoFollow(join(dir, PLANTED_TEST_FILE), plantedTest(marker), 0o644);
@@ -229,7 +241,6 @@ export async function gradeBehaviour(
     const planted = await buildSubmission(ctx, engine, "build 4/4 (with a failing test added)", {
       ...common,
       label: "plantedTest",
-      ssh: agent,
       output: "cacheonly",
     });
     const seen = `${planted.failure?.logTail ?? ""}\n${planted.failure?.message ?? ""}`.includes(marker);

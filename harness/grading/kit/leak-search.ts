@@ -15,6 +15,7 @@ import {
 import type { CheckLocation } from "../check.ts";
 import type { Scorecard } from "../scorecard.ts";
 import { DOCKERFILE } from "./dockerfile-or-fail.ts";
+import { settleAll } from "../../util/settle-all.ts";
 
 /** Where a planted secret was looked for, what was found, and what the search could not open. */
 export interface LeakSearch {
@@ -39,18 +40,28 @@ export async function searchForLeaks(
   // One ledger per place, so a bound reached in the cache does not cast doubt on the layers.
   const layerLedger = new ScanLedger();
   const cacheLedger = new ScanLedger();
-  const findings = [
-    ...scanHistory(image, canary),
-    ...scanConfig(image, canary),
-    ...(await scanLayers(source, image, canary, layerLedger)),
-    ...(await scanAttestations(source, read, canary)),
-    ...(await scanCache(source, cacheReference, canary, {
+  // The places are searched side by side (decompression runs on other threads); findings keep
+  // their order: layers, attestations, cache.
+  const scans = [
+    scanLayers(source, image, canary, layerLedger),
+    scanAttestations(source, read, canary),
+    scanCache(source, cacheReference, canary, {
       ledger: cacheLedger,
       skip: new Set([
         ...image.manifest.layers.map((l) => l.digest),
         ...(image.config.rootfs?.diff_ids ?? []),
       ]),
-    })),
+    }),
+  ] as const;
+  // All settle before any failure is thrown: no search still reads when the run is taken down.
+  await settleAll(scans);
+  const [layers, attestations, cache] = await Promise.all(scans);
+  const findings = [
+    ...scanHistory(image, canary),
+    ...scanConfig(image, canary),
+    ...layers,
+    ...attestations,
+    ...cache,
   ];
   return {
     findings,
