@@ -129,6 +129,7 @@ export async function gradeBehaviour(
   ctx.progress("searching history, config, layers, attestations and cache for the token...");
   const search = await searchForLeaks(source, read, image, canary, "cache");
   ctx.measurements["leaks.decodedBytes"] = search.decodedBytes;
+  ctx.measurements["leaks.baseLayersSkipped"] = search.baseLayersSkipped;
   ctx.measurements["leaks.found"] = search.findings.length;
   ctx.measurements["image.layers"] = image.manifest.layers.length;
   judgeLeaks(card, LEAK_CHECKS, search, { model, fallback: installLocation(model), secret: "the token" });

@@ -12,6 +12,7 @@ import type { GradingContext, GradingEngine } from "../../harness/grading/grader
 import { describeFailure, failBuild } from "../../harness/grading/kit/build-outcome.ts";
 import { judgeLeaks, searchForLeaks, type LeakCheck } from "../../harness/grading/kit/leak-search.ts";
 import { readPushedImage } from "../../harness/grading/kit/pushed-image.ts";
+import { knownBaseLayers } from "../../harness/grading/kit/base-layers.ts";
 import { buildSubmission } from "../../harness/grading/kit/submission-build.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { scanCacheLayers } from "../../harness/inspect/cache-layers.ts";
@@ -211,6 +212,7 @@ export async function gradeBehaviour(
       (search) => {
         ctx.measurements["leaks.found"] = search.findings.length;
         ctx.measurements["leaks.decodedBytes"] = search.decodedBytes;
+        ctx.measurements["leaks.baseLayersSkipped"] = search.baseLayersSkipped;
         judgeLeaks(card, LEAK_CHECKS, search, {
           model,
           fallback: places.fetch,
@@ -338,12 +340,18 @@ async function judgeTestsAbsent(
       pending.push({ where: `${where} /${entry.path}`, hash });
       return (chunk) => hash.update(chunk);
     };
-  await scanImageLayers(source, image, (at, entry) => visitor(`image layer ${at.index + 1}`)(entry));
+  // The base image's layers are the mirror's, made before the submission: not its copies.
+  const known = await knownBaseLayers();
+  await scanImageLayers(source, image, (at, entry) => visitor(`image layer ${at.index + 1}`)(entry), known);
   await scanCacheLayers(
     source,
     "cache",
     (blob) => visitor(`cache layer ${blob.digest.slice(7, 19)}`),
-    new Set([...image.manifest.layers.map((l) => l.digest), ...(image.config.rootfs?.diff_ids ?? [])]),
+    new Set([
+      ...image.manifest.layers.map((l) => l.digest),
+      ...(image.config.rootfs?.diff_ids ?? []),
+      ...known,
+    ]),
   );
   for (const p of pending) {
     const name = wanted.get(p.hash.digest("hex"));

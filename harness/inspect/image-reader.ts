@@ -90,10 +90,13 @@ export async function scanImageLayers(
   source: ImageSource,
   image: PlatformImage,
   visit: (where: LayerVisit, entry: LayerEntry) => ReturnType<EntryVisitor>,
+  /** Layers not to open (by compressed digest or diff_id), e.g. known base-image layers. */
+  skip?: ReadonlySet<string>,
 ): Promise<ScanSummary[]> {
   const summaries: ScanSummary[] = [];
   const pairs = layerHistory(image.config, image.manifest.layers);
   for (const [index, { layer, history }] of pairs.entries()) {
+    if (skip && isListed(skip, layer.digest, image.config.rootfs?.diff_ids[index])) continue;
     const stream = await source.blob(layer.digest);
     summaries.push(
       await scanLayer(stream, compressionOf(layer.mediaType), (entry) =>
@@ -125,4 +128,9 @@ export async function loadFilesystem(
     };
   });
   return fs;
+}
+
+/** Whether a layer is in `set`, by its compressed digest or its diff_id. */
+export function isListed(set: ReadonlySet<string>, digest: string, diffId: string | undefined): boolean {
+  return set.has(digest) || (diffId !== undefined && set.has(diffId));
 }

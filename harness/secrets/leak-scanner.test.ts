@@ -132,6 +132,23 @@ describe("leak scanner", () => {
     expect(findings.filter((f) => f.where.includes("npmrc"))).toHaveLength(1);
   });
 
+  it("leaves closed only the layers named as known base layers, and finds the rest", async () => {
+    const [first, second, third] = image.manifest.layers;
+    if (!first || !second || !third) throw new Error("three layers expected");
+    const opened: string[] = [];
+    const watching: ImageSource = {
+      ...source,
+      blob: (digest) => {
+        opened.push(digest);
+        return source.blob(digest);
+      },
+    };
+    const findings = await scanLayers(watching, image, canary, undefined, new Set([first.digest]));
+    expect(opened).toEqual([second.digest, third.digest]);
+    expect(findings.some((f) => f.where.includes("/etc/auth.b64"))).toBe(true);
+    expect(findings.some((f) => f.where.includes("/app/.npmrc"))).toBe(false);
+  });
+
   it("reports nothing for an image without the canary", async () => {
     const other = new Canary("some-other-secret-value-123");
     expect(await scanLayers(source, image, other)).toEqual([]);

@@ -60,6 +60,8 @@ export async function scanLayers(
   image: PlatformImage,
   canary: Canary,
   ledger: ScanLedger = new ScanLedger(),
+  /** Layers not to open: base-image layers known by digest, which cannot hold the canary. */
+  skip?: ReadonlySet<string>,
 ): Promise<LeakFinding[]> {
   const files: {
     layer: number;
@@ -70,22 +72,27 @@ export async function scanLayers(
     nameHit: string[];
   }[] = [];
   const whiteouts: { layer: number; target: string; opaque: boolean }[] = [];
-  await scanImageLayers(source, image, (where, entry) => {
-    if (entry.whiteout) whiteouts.push({ layer: where.index, ...entry.whiteout });
-    const nameHit = ContentMatcher.find(canary, `${entry.path}\n${entry.linkpath ?? ""}`);
-    const scanner =
-      entry.type === "file" && entry.size > 0 ? new ContentScanner(canary, ledger, [], 0) : undefined;
-    if (nameHit.length > 0 || scanner)
-      files.push({
-        layer: where.index,
-        digest: where.layer.digest,
-        path: entry.path,
-        createdBy: where.history?.created_by === undefined ? undefined : clean(where.history.created_by),
-        scanner,
-        nameHit,
-      });
-    return scanner;
-  });
+  await scanImageLayers(
+    source,
+    image,
+    (where, entry) => {
+      if (entry.whiteout) whiteouts.push({ layer: where.index, ...entry.whiteout });
+      const nameHit = ContentMatcher.find(canary, `${entry.path}\n${entry.linkpath ?? ""}`);
+      const scanner =
+        entry.type === "file" && entry.size > 0 ? new ContentScanner(canary, ledger, [], 0) : undefined;
+      if (nameHit.length > 0 || scanner)
+        files.push({
+          layer: where.index,
+          digest: where.layer.digest,
+          path: entry.path,
+          createdBy: where.history?.created_by === undefined ? undefined : clean(where.history.created_by),
+          scanner,
+          nameHit,
+        });
+      return scanner;
+    },
+    skip,
+  );
   return files.flatMap((f) => {
     const hits = [
       ...(f.nameHit.length > 0 ? [{ within: [], encodings: f.nameHit.map((e) => `${e} (file name)`) }] : []),

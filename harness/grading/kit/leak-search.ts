@@ -16,6 +16,8 @@ import type { CheckLocation } from "../check.ts";
 import type { Scorecard } from "../scorecard.ts";
 import { DOCKERFILE } from "./dockerfile-or-fail.ts";
 import { settleAll } from "../../util/settle-all.ts";
+import { knownBaseLayers } from "./base-layers.ts";
+import { isListed } from "../../inspect/image-reader.ts";
 
 /** Where a planted secret was looked for, what was found, and what the search could not open. */
 export interface LeakSearch {
@@ -23,6 +25,8 @@ export interface LeakSearch {
   /** Per place, the bounds the search reached: not proven clean there. */
   readonly unsearched: Partial<Record<LeakPlace, readonly string[]>>;
   readonly decodedBytes: number;
+  /** The image's layers left closed: equal by digest to the base-image mirror's (see base-layers.ts). */
+  readonly baseLayersSkipped: number;
 }
 
 /**
@@ -42,14 +46,18 @@ export async function searchForLeaks(
   const cacheLedger = new ScanLedger();
   // The places are searched side by side (decompression runs on other threads); findings keep
   // their order: layers, attestations, cache.
+  // Base-image layers are the mirror's, read-only and made before this run's canary existed:
+  // equal by digest, they cannot hold it. Only they are left closed.
+  const known = await knownBaseLayers();
   const scans = [
-    scanLayers(source, image, canary, layerLedger),
+    scanLayers(source, image, canary, layerLedger, known),
     scanAttestations(source, read, canary),
     scanCache(source, cacheReference, canary, {
       ledger: cacheLedger,
       skip: new Set([
         ...image.manifest.layers.map((l) => l.digest),
         ...(image.config.rootfs?.diff_ids ?? []),
+        ...known,
       ]),
     }),
   ] as const;
@@ -67,6 +75,9 @@ export async function searchForLeaks(
     findings,
     unsearched: { layer: layerLedger.limits, cache: cacheLedger.limits },
     decodedBytes: layerLedger.decodedBytes + cacheLedger.decodedBytes,
+    baseLayersSkipped: image.manifest.layers.filter((l, i) =>
+      isListed(known, l.digest, image.config.rootfs?.diff_ids[i]),
+    ).length,
   };
 }
 
