@@ -50,11 +50,6 @@ function describeOrigin(origin: DigestOrigin): string {
   }
 }
 
-/** The image operands of a cosign call (cosign takes one or more references after the flags). */
-function targets(invocation: CosignInvocation): readonly string[] {
-  return invocation.operands;
-}
-
 /** Every job the given job waits for, directly or not. */
 function upstream(model: WorkflowModel, jobId: string, seen = new Set<string>()): Set<string> {
   for (const need of model.jobs.find((j) => j.id === jobId)?.needs ?? []) {
@@ -219,7 +214,7 @@ export function checkWorkflow(parsed: WorkflowModel | undefined, card: Scorecard
   else {
     const wrong = signs
       .flatMap((s) =>
-        (targets(s.invocation).length > 0 ? targets(s.invocation) : [""]).map((t) => ({
+        (s.invocation.operands.length > 0 ? s.invocation.operands : [""]).map((t) => ({
           site: s,
           target: t,
           origin: referenceOrigin(t, scope(s.step)),
@@ -299,7 +294,7 @@ export function checkWorkflow(parsed: WorkflowModel | undefined, card: Scorecard
   const before = verifies.filter(
     (s) =>
       runsBefore(model, s, site) &&
-      targets(s.invocation).some((t) => referenceOrigin(t, scope(s.step)).kind === "build-digest"),
+      s.invocation.operands.some((t) => referenceOrigin(t, scope(s.step)).kind === "build-digest"),
   );
   const deploysDigest = deployOrigins.some((o) => o.kind === "build-digest");
   const ok = before.length > 0 && deploysDigest;
