@@ -7,6 +7,7 @@ import type { BuildRequest, BuildResult } from "../../harness/buildx/build-comma
 import type { CheckLocation } from "../../harness/grading/check.ts";
 import { describeFailure, failBuild, failureLocation } from "../../harness/grading/kit/build-outcome.ts";
 import { readPushedImage } from "../../harness/grading/kit/pushed-image.ts";
+import { knownBaseLayers } from "../../harness/grading/kit/base-layers.ts";
 import { requireEngine } from "../../harness/grading/kit/require-engine.ts";
 import { buildSubmission } from "../../harness/grading/kit/submission-build.ts";
 import type { Verdict } from "../../harness/grading/scorecard.ts";
@@ -228,31 +229,39 @@ async function judgeImage(
   const devPattern = new RegExp(
     `(^|/)node_modules/(${devDependencies.map(escape).join("|")})/package\\.json$`,
   );
-  await scanImageLayers(source, image, (where, entry) => {
-    const step = where.history?.created_by?.replace(/ # buildkit$/, "") ?? `layer ${where.index + 1}`;
-    if (devDependencies.length > 0 && devPattern.test(entry.path)) {
-      devHits.push(`${entry.path} (added by: ${step})`);
-      devSteps.push(step);
-    }
-    if (entry.type === "file" && entry.size > 0 && PACKAGE_CACHE.test(`/${entry.path}`)) {
-      const hit = cacheHits.get(step) ?? { bytes: 0, files: 0, example: entry.path };
-      cacheHits.set(step, { bytes: hit.bytes + entry.size, files: hit.files + 1, example: hit.example });
-      cacheSteps.push(step);
-    }
-    if (
-      markerFound === undefined &&
-      entry.type === "file" &&
-      entry.size < 5_000_000 &&
-      /\.m?js$/.test(entry.path)
-    ) {
-      const parts: Buffer[] = [];
-      return (chunk) => {
-        parts.push(chunk);
-        if (markerFound === undefined && Buffer.concat(parts).includes(marker)) markerFound = entry.path;
-      };
-    }
-    return undefined;
-  });
+  // The base image's layers are the mirror's, made before the submission: nothing in them is
+  // the learner's doing, and the rebuilt code cannot be there.
+  const known = await knownBaseLayers();
+  await scanImageLayers(
+    source,
+    image,
+    (where, entry) => {
+      const step = where.history?.created_by?.replace(/ # buildkit$/, "") ?? `layer ${where.index + 1}`;
+      if (devDependencies.length > 0 && devPattern.test(entry.path)) {
+        devHits.push(`${entry.path} (added by: ${step})`);
+        devSteps.push(step);
+      }
+      if (entry.type === "file" && entry.size > 0 && PACKAGE_CACHE.test(`/${entry.path}`)) {
+        const hit = cacheHits.get(step) ?? { bytes: 0, files: 0, example: entry.path };
+        cacheHits.set(step, { bytes: hit.bytes + entry.size, files: hit.files + 1, example: hit.example });
+        cacheSteps.push(step);
+      }
+      if (
+        markerFound === undefined &&
+        entry.type === "file" &&
+        entry.size < 5_000_000 &&
+        /\.m?js$/.test(entry.path)
+      ) {
+        const parts: Buffer[] = [];
+        return (chunk) => {
+          parts.push(chunk);
+          if (markerFound === undefined && Buffer.concat(parts).includes(marker)) markerFound = entry.path;
+        };
+      }
+      return undefined;
+    },
+    known,
+  );
 
   if (!card.has(CHECKS.sourceRebuilt.id)) {
     card.judge(

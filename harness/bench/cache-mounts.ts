@@ -13,8 +13,7 @@ import { Buildx } from "../buildx/buildx.ts";
 import { fullProject } from "./full-project.ts";
 import { stripSyntaxDirective } from "../buildx/syntax-directive.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
-import { startRunRegistry } from "../engine/run-registry.ts";
-import { loadExercise } from "../grading/exercise.ts";
+import { archiveHosts, egressHosts, loadExercise } from "../grading/exercise.ts";
 import { composeSubmission } from "../grading/fixtures.ts";
 import { gradeExercise } from "../grading/run-grading.ts";
 import { median, seconds } from "./figures.ts";
@@ -53,15 +52,26 @@ async function rawRound(): Promise<{ total: number; builds: number }> {
   const dockerfile = join(dir, "Dockerfile");
   await writeFile(dockerfile, stripSyntaxDirective(await readFile(dockerfile, "utf8")).text);
   const t0 = performance.now();
-  const registry = await startRunRegistry();
-  const env = await openEnvironment({ mirror, insecureRegistries: [registry.host] });
+  // The npm registry through the same egress the grader's run gets; the push to the run's own
+  // registry, which the engine reaches from its namespace.
+  const env = await openEnvironment({
+    mirror,
+    egressHosts: egressHosts(exercise.network),
+    archiveHosts: archiveHosts(exercise.network),
+  });
   const buildx = new Buildx(env);
   let builds = 0;
   try {
+    // As the grader's builds get it: the run's proxy is its only way to the package registry.
+    const proxy = env.egressProxy ?? "";
+    const proxyArgs = ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"].flatMap((k) => [
+      "--build-arg",
+      `${k}=${proxy}`,
+    ]);
     const build = async (extra: string[]): Promise<void> => {
       const t = performance.now();
       await buildx.buildx(
-        ["build", "--network", "host", "--progress=plain", "--provenance=false", ...extra, dir],
+        ["build", "--network", "host", "--progress=plain", "--provenance=false", ...proxyArgs, ...extra, dir],
         { timeoutMs: 600_000 },
       );
       builds += performance.now() - t;
@@ -74,10 +84,9 @@ async function rawRound(): Promise<{ total: number; builds: number }> {
       const p = join(dir, f);
       await writeFile(p, (await readFile(p, "utf8")).replace('"version": "1.0.0"', '"version": "1.0.1"'));
     }
-    await build(["--push", "-t", `${registry.host}/raw:1`]);
+    await build(["--push", "-t", `${env.registry.host}/raw:1`]);
   } finally {
     await env.dispose();
-    await registry.dispose();
     await project.dispose();
   }
   return { total: performance.now() - t0, builds };

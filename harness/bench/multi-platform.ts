@@ -6,7 +6,6 @@
  */
 import { Buildx } from "../buildx/buildx.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
-import { startRunRegistry } from "../engine/run-registry.ts";
 import { loadExercise } from "../grading/exercise.ts";
 import { listWrongFixtures } from "../grading/fixtures.ts";
 import { gradeFixture } from "../grading/testing/grade-fixture.ts";
@@ -19,8 +18,8 @@ const emulated = (await listWrongFixtures(exercise)).find((f) => f.name === "emu
 
 async function rawBuild(fixtureDir?: string): Promise<number> {
   const project = await fullProject(exercise, fixtureDir);
-  const registry = await startRunRegistry();
-  const env = await openEnvironment({ mirror, insecureRegistries: [registry.host] });
+  // The run's own registry, as the grader pushes to: the engine reaches it from its namespace.
+  const env = await openEnvironment({ mirror });
   try {
     const t = performance.now();
     await new Buildx(env).buildx(
@@ -33,7 +32,7 @@ async function rawBuild(fixtureDir?: string): Promise<number> {
         "--provenance=mode=min",
         "--push",
         "-t",
-        `${registry.host}/raw:1`,
+        `${env.registry.host}/raw:1`,
         project.dir,
       ],
       { timeoutMs: 1_200_000 },
@@ -41,7 +40,6 @@ async function rawBuild(fixtureDir?: string): Promise<number> {
     return performance.now() - t;
   } finally {
     await env.dispose();
-    await registry.dispose();
     await project.dispose();
   }
 }
