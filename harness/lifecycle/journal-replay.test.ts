@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseJournal, reapOrphanJournals } from "./journal-replay.ts";
+import { ownedByRun, parseJournal, reapOrphanJournals } from "./journal-replay.ts";
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -43,6 +43,18 @@ describe("orphan journal replay", () => {
         "fresh-leftover",
       ].sort(),
     );
+  });
+
+  it("kills an orphan's pid only when its command line names one of the run's folders", async () => {
+    // This test process's command line names the repository's folders, not a run's.
+    const guard = ownedByRun([
+      { remove: "/tmp/bkg-run-that-is-gone" },
+      { unmountUnder: "/tmp/bkg-run-that-is-gone" },
+    ]);
+    expect(await guard(process.pid)).toBe(false);
+    const own = process.argv[1] ?? "";
+    expect(await ownedByRun([{ remove: own }])(process.pid)).toBe(own.length > 1);
+    expect(await ownedByRun([{ remove: "/" }])(process.pid)).toBe(false);
   });
 
   it("reads a broken journal as listing nothing", () => {

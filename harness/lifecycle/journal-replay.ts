@@ -18,11 +18,15 @@ function kill(pid: number): void {
   killPid(pid);
 }
 
-async function undo(step: UndoStep): Promise<void> {
-  if ("kill" in step) kill(step.kill);
-  else if ("killPidFile" in step) {
+/** Whether a pid may be killed: always for a reaper (the death is seconds old), else see below. */
+type KillGuard = (pid: number) => Promise<boolean>;
+
+async function undo(step: UndoStep, mayKill: KillGuard): Promise<void> {
+  if ("kill" in step) {
+    if (await mayKill(step.kill)) kill(step.kill);
+  } else if ("killPidFile" in step) {
     const pid = Number((await readFile(step.killPidFile, "utf8").catch(() => "")).trim());
-    if (Number.isInteger(pid) && pid > 0) kill(pid);
+    if (Number.isInteger(pid) && pid > 0 && (await mayKill(pid))) kill(pid);
   } else if ("unmountUnder" in step) await unmountUnder(step.unmountUnder);
   else if ("cgroup" in step) await removeCgroupEverywhere(step.cgroup);
   else if ("run" in step) {
@@ -48,14 +52,32 @@ export function parseJournal(text: string): { label: string; steps: UndoStep[] }
  * Undoes what a journal lists: kills first, a second for the killed to let go of their mounts,
  * then the rest (each step's failure ignored: the next may still succeed), then the journal.
  */
-export async function replayJournal(file: string, text: string): Promise<void> {
+export async function replayJournal(
+  file: string,
+  text: string,
+  mayKill: KillGuard = () => Promise.resolve(true),
+): Promise<void> {
   const steps = orderUndo(parseJournal(text).map((e) => e.steps));
   const kills = steps.filter((s) => "kill" in s || "killPidFile" in s);
-  for (const step of kills) await undo(step).catch(() => undefined);
+  for (const step of kills) await undo(step, mayKill).catch(() => undefined);
   if (kills.length > 0) await new Promise((r) => setTimeout(r, 1000));
   for (const step of steps)
-    if (!("kill" in step || "killPidFile" in step)) await undo(step).catch(() => undefined);
+    if (!("kill" in step || "killPidFile" in step)) await undo(step, mayKill).catch(() => undefined);
   await rm(file, { force: true });
+}
+
+/**
+ * An orphan's pids may have been reused since (minutes or days ago): a process is killed only
+ * when its command line names one of the run's own folders, as its daemons' do.
+ */
+export function ownedByRun(steps: readonly UndoStep[]): KillGuard {
+  const folders = steps.flatMap((s) =>
+    "remove" in s ? [s.remove] : "unmountUnder" in s ? [s.unmountUnder] : [],
+  );
+  return async (pid) => {
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).replace(/\0/g, " ");
+    return folders.some((f) => f.length > 1 && cmdline.includes(f));
+  };
 }
 
 /**
@@ -84,8 +106,9 @@ export async function reapOrphanJournals(
     if (!info?.isFile() || now - info.mtimeMs < ORPHAN_AGE_MS || (await watched(file))) continue;
     const text = await readFile(file, "utf8").catch(() => undefined);
     if (text === undefined) continue;
-    undone.push(...parseJournal(text).map((e) => e.label));
-    await replayJournal(file, text);
+    const entries = parseJournal(text);
+    undone.push(...entries.map((e) => e.label));
+    await replayJournal(file, text, ownedByRun(entries.flatMap((e) => e.steps)));
   }
   return undone;
 }
