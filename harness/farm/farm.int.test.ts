@@ -38,7 +38,10 @@ describe("a batch on a farm of BuildKit daemons", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("spreads the class over the daemons and grades as one machine would", async () => {
+  // One attempt in a loaded fresh-clone run failed within 68 s and did not recur (alone or
+  // under another grader's suite): its builds fetch from the live npm registry over the
+  // machine's own network. One retry; the messages below say what failed if it fails again.
+  it("spreads the class over the daemons and grades as one machine would", { retry: 1 }, async () => {
     const pool = new EndpointPool(farm.map((d) => ({ address: d.address, slots: 1 })));
     const entries = await gradeBatch("01-cache-mounts", root, { jobs: 1, farm: pool });
     const reportOf = (learner: string) => {
@@ -48,7 +51,10 @@ describe("a batch on a farm of BuildKit daemons", () => {
     };
     for (const learner of ["ada", "cy"]) {
       const report = reportOf(learner);
-      expect(notPassed(report), learner).toEqual([]);
+      expect(
+        notPassed(report),
+        `${learner}: ${JSON.stringify([report.status, report.error, report.notes, report.checks.filter((c) => c.status !== "passed")])}`,
+      ).toEqual([]);
       // The third grading reuses a daemon: emptied first, its cold build installs again.
       expect(Number(report.measurements["cold.installMs"]), learner).toBeGreaterThan(0);
       expect(report.environment?.driver).toBe("remote");
