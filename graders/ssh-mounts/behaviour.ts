@@ -16,7 +16,12 @@ import { knownBaseLayers } from "../../harness/grading/kit/base-layers.ts";
 import { buildSubmission } from "../../harness/grading/kit/submission-build.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { scanCacheLayers } from "../../harness/inspect/cache-layers.ts";
-import { loadFilesystem, scanImageLayers, type PlatformImage } from "../../harness/inspect/image-reader.ts";
+import {
+  loadFilesystem,
+  scanImageLayers,
+  searchedElsewhere,
+  type PlatformImage,
+} from "../../harness/inspect/image-reader.ts";
 import type { ImageSource } from "../../harness/inspect/image-source.ts";
 import type { EntryVisitor } from "../../harness/inspect/layer-scanner.ts";
 import { formatBytes, formatDuration } from "../../harness/report/format.ts";
@@ -347,11 +352,7 @@ async function judgeTestsAbsent(
     source,
     "cache",
     (blob) => visitor(`cache layer ${blob.digest.slice(7, 19)}`),
-    new Set([
-      ...image.manifest.layers.map((l) => l.digest),
-      ...(image.config.rootfs?.diff_ids ?? []),
-      ...known,
-    ]),
+    searchedElsewhere(image, known),
   );
   for (const p of pending) {
     const name = wanted.get(p.hash.digest("hex"));

@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
 import { Buildx } from "../buildx/buildx.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
+import { proxyBuildArgs } from "./proxy-args.ts";
 import { archiveHosts, egressHosts, loadExercise } from "../grading/exercise.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { fullProject } from "./full-project.ts";
@@ -43,11 +44,6 @@ async function rawRound(): Promise<{ builds: number; total: number }> {
   try {
     const registry = `${first.registry.host}/shop`;
     const build = (env: BuildEnvironment, service: string, cache: { from: boolean; to: boolean }) => {
-      const proxy = env.egressProxy ?? "";
-      const proxyArgs = ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"].flatMap((k) => [
-        "--build-arg",
-        `${k}=${proxy}`,
-      ]);
       const ref = `${registry}/${service}:buildcache`;
       return new Buildx(env).buildx(
         [
@@ -56,7 +52,7 @@ async function rawRound(): Promise<{ builds: number; total: number }> {
           "host",
           "--progress=plain",
           "--provenance=false",
-          ...proxyArgs,
+          ...proxyBuildArgs(env),
           "--push",
           "-t",
           `${registry}/${service}:dev`,

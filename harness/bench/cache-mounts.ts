@@ -13,6 +13,7 @@ import { Buildx } from "../buildx/buildx.ts";
 import { fullProject } from "./full-project.ts";
 import { stripSyntaxDirective } from "../buildx/syntax-directive.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
+import { proxyBuildArgs } from "./proxy-args.ts";
 import { archiveHosts, egressHosts, loadExercise } from "../grading/exercise.ts";
 import { composeSubmission } from "../grading/fixtures.ts";
 import { gradeExercise } from "../grading/run-grading.ts";
@@ -62,12 +63,7 @@ async function rawRound(): Promise<{ total: number; builds: number }> {
   const buildx = new Buildx(env);
   let builds = 0;
   try {
-    // As the grader's builds get it: the run's proxy is its only way to the package registry.
-    const proxy = env.egressProxy ?? "";
-    const proxyArgs = ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"].flatMap((k) => [
-      "--build-arg",
-      `${k}=${proxy}`,
-    ]);
+    const proxyArgs = proxyBuildArgs(env);
     const build = async (extra: string[]): Promise<void> => {
       const t = performance.now();
       await buildx.buildx(

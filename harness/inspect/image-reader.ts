@@ -134,3 +134,15 @@ export async function loadFilesystem(
 export function isListed(set: ReadonlySet<string>, digest: string, diffId: string | undefined): boolean {
   return set.has(digest) || (diffId !== undefined && set.has(diffId));
 }
+
+/**
+ * The blobs a cache search can leave closed: the image's own layers (searched as its layers) and
+ * `known` ones (see kit/base-layers.ts), by compressed digest and diff_id.
+ */
+export function searchedElsewhere(image: PlatformImage, known: ReadonlySet<string>): Set<string> {
+  return new Set([
+    ...image.manifest.layers.map((l) => l.digest),
+    ...(image.config.rootfs?.diff_ids ?? []),
+    ...known,
+  ]);
+}

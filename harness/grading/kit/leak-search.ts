@@ -17,7 +17,7 @@ import type { Scorecard } from "../scorecard.ts";
 import { DOCKERFILE } from "./dockerfile-or-fail.ts";
 import { settleAll } from "../../util/settle-all.ts";
 import { knownBaseLayers } from "./base-layers.ts";
-import { isListed } from "../../inspect/image-reader.ts";
+import { isListed, searchedElsewhere } from "../../inspect/image-reader.ts";
 
 /** Where a planted secret was looked for, what was found, and what the search could not open. */
 export interface LeakSearch {
@@ -54,11 +54,7 @@ export async function searchForLeaks(
     scanAttestations(source, read, canary),
     scanCache(source, cacheReference, canary, {
       ledger: cacheLedger,
-      skip: new Set([
-        ...image.manifest.layers.map((l) => l.digest),
-        ...(image.config.rootfs?.diff_ids ?? []),
-        ...known,
-      ]),
+      skip: searchedElsewhere(image, known),
     }),
   ] as const;
   // All settle before any failure is thrown: no search still reads when the run is taken down.
