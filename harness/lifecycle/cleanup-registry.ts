@@ -48,7 +48,8 @@ export function fallback(dispose: Disposer, steps: readonly UndoStep[]): void {
 function writeJournal(): void {
   // Written whole and renamed into place: the reaper never reads half a journal.
   const temp = `${journalFile}.tmp`;
-  writeFileSync(temp, JSON.stringify(Object.fromEntries(journal)));
+  // Only its owner may change it: a journal says what to remove and run (journal-replay.ts).
+  writeFileSync(temp, JSON.stringify(Object.fromEntries(journal)), { mode: 0o600 });
   renameSync(temp, journalFile);
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -28,8 +28,15 @@ describe("orphan journal replay", () => {
     await journalFor(dir, 4_000_003, left[2] ?? "", 1_000);
     const watchedFile = await journalFor(dir, 4_000_004, left[2] ?? "", 60_000);
     await writeFile(join(dir, "bkg-reaper-x.json"), "{}");
+    // Anyone may write to the temp folder: a journal others can change, or a link, is ignored.
+    const shared = await journalFor(dir, 4_000_005, left[1] ?? "", 60_000);
+    await chmod(shared, 0o666);
+    await symlink(
+      await journalFor(dir, 4_000_006, left[1] ?? "", 60_000),
+      join(dir, "bkg-reaper-4000007.json"),
+    );
     const undone = await reapOrphanJournals(dir, {
-      alive: (pid) => pid === 4_000_002,
+      alive: (pid) => pid === 4_000_002 || pid === 4_000_006,
       watched: (file) => Promise.resolve(file === watchedFile),
     });
     expect(undone).toEqual([`temp ${left[0] ?? ""}`]);
@@ -39,6 +46,9 @@ describe("orphan journal replay", () => {
         "bkg-reaper-4000002.json",
         "bkg-reaper-4000003.json",
         "bkg-reaper-4000004.json",
+        "bkg-reaper-4000005.json",
+        "bkg-reaper-4000006.json",
+        "bkg-reaper-4000007.json",
         "bkg-reaper-x.json",
         "fresh-leftover",
       ].sort(),

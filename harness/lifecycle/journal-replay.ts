@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, stat } from "node:fs/promises";
+import { lstat, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { exec } from "../exec/exec.ts";
 import { isAlive, killPid } from "../exec/daemon.ts";
@@ -102,8 +102,11 @@ export async function reapOrphanJournals(
     const pid = Number(JOURNAL_NAME.exec(name)?.[1]);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
     const file = join(dir, name);
-    const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile() || now - info.mtimeMs < ORPHAN_AGE_MS || (await watched(file))) continue;
+    const info = await lstat(file).catch(() => undefined);
+    // The temp folder is everyone's: a journal is acted on (it removes folders, runs commands)
+    // only when this user wrote it and no one else can have changed it. No links.
+    if (!info?.isFile() || info.uid !== process.getuid?.() || (info.mode & 0o022) !== 0) continue;
+    if (now - info.mtimeMs < ORPHAN_AGE_MS || (await watched(file))) continue;
     const text = await readFile(file, "utf8").catch(() => undefined);
     if (text === undefined) continue;
     const entries = parseJournal(text);
