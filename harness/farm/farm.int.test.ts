@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectMirror } from "../engine/open-environment.ts";
 import { gradeBatch } from "../grading/batch.ts";
+import type { GradeReport } from "../grading/grade-report.ts";
 import { loadExercise } from "../grading/exercise.ts";
 import { listWrongFixtures, type WrongFixture } from "../grading/fixtures.ts";
 import { notPassed } from "../grading/testing/grade-fixture.ts";
@@ -11,8 +12,8 @@ import { EndpointPool } from "./endpoint-pool.ts";
 import { startFarmDaemon, type FarmDaemon } from "./testing/farm-daemon.ts";
 
 // Two dockerds of their own, each reached through buildx's remote driver as a farm's BuildKit
-// daemon would be: a batch spreads over them, a daemon reused by a later grading is emptied
-// first (its cold build is cold), and a daemon that is down sends its grading to the other.
+// daemon would be: a batch spreads over them, a daemon that is down sends its grading to the
+// other, and that daemon, reused, is emptied first (its cold build is cold).
 describe("a batch on a farm of BuildKit daemons", () => {
   let root: string;
   let farm: FarmDaemon[] = [];
@@ -23,7 +24,7 @@ describe("a batch on a farm of BuildKit daemons", () => {
     if (!found) throw new Error("fixture wrong-cache-dir missing");
     fixture = found;
     root = await mkdtemp(join(tmpdir(), "farm-class-"));
-    for (const learner of ["ada", "bob", "cy"])
+    for (const learner of ["ada", "bob"])
       await cp(join(exercise.dir, "solution"), join(root, learner), { recursive: true });
     await cp(fixture.dir, join(root, "bob"), {
       recursive: true,
@@ -38,9 +39,10 @@ describe("a batch on a farm of BuildKit daemons", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  // One attempt in a loaded fresh-clone run failed within 68 s and did not recur (alone or
-  // under another grader's suite): its builds fetch from the live npm registry over the
-  // machine's own network. One retry; the messages below say what failed if it fails again.
+  // One attempt in a loaded fresh-clone run failed within 68 s and has not recurred since (alone,
+  // under another grader's suite, or twice beside exercise 01's whole suite): its builds fetch
+  // from the live npm registry over the machine's own network. One retry; the messages below
+  // say what failed if it fails again.
   it("spreads the class over the daemons and grades as one machine would", { retry: 1 }, async () => {
     const pool = new EndpointPool(farm.map((d) => ({ address: d.address, slots: 1 })));
     const entries = await gradeBatch("01-cache-mounts", root, { jobs: 1, farm: pool });
@@ -49,21 +51,11 @@ describe("a batch on a farm of BuildKit daemons", () => {
       if (!report) throw new Error(`no report for ${learner}`);
       return report;
     };
-    for (const learner of ["ada", "cy"]) {
-      const report = reportOf(learner);
-      expect(
-        notPassed(report),
-        `${learner}: ${JSON.stringify([report.status, report.error, report.notes, report.checks.filter((c) => c.status !== "passed")])}`,
-      ).toEqual([]);
-      // The third grading reuses a daemon: emptied first, its cold build installs again.
-      expect(Number(report.measurements["cold.installMs"]), learner).toBeGreaterThan(0);
-      expect(report.environment?.driver).toBe("remote");
-    }
+    const ada = reportOf("ada");
+    expect(notPassed(ada), explain(ada)).toEqual([]);
+    expect(ada.environment?.driver).toBe("remote");
     const bob = reportOf("bob");
-    expect(
-      notPassed(bob),
-      JSON.stringify([bob.notes, bob.measurements, bob.checks.filter((c) => c.status !== "passed")]),
-    ).toEqual(fixture.failing.map((id) => `${id}:failed`).sort());
+    expect(notPassed(bob), explain(bob)).toEqual(fixture.failing.map((id) => `${id}:failed`).sort());
     const where = entries.map((e) =>
       e.report.notes.find((n) => n.startsWith("Graded on the BuildKit endpoint")),
     );
@@ -83,11 +75,26 @@ describe("a batch on a farm of BuildKit daemons", () => {
         { address: up.address, slots: 1 },
       ]);
       const [entry] = await gradeBatch("01-cache-mounts", one, { jobs: 1, farm: pool });
-      expect(entry?.report.status).toBe("passed");
-      expect(entry?.report.notes.join("\n")).toContain(`The BuildKit endpoint ${down.address} failed`);
-      expect(entry?.report.notes.at(-1)).toContain(up.address);
+      if (!entry) throw new Error("no report for dee");
+      expect(notPassed(entry.report), explain(entry.report)).toEqual([]);
+      expect(entry.report.notes.join("\n")).toContain(`The BuildKit endpoint ${down.address} failed`);
+      expect(entry.report.notes.at(-1)).toContain(up.address);
+      // The daemon that graded dee graded ada or bob before: emptied first, its cold build
+      // installed again instead of coming from their cache.
+      expect(Number(entry.report.measurements["cold.installMs"])).toBeGreaterThan(0);
     } finally {
       await rm(one, { recursive: true, force: true });
     }
   });
 });
+
+/** Why a report is not what the test expects: its status, error, notes, measurements and failed checks. */
+function explain(report: GradeReport): string {
+  return JSON.stringify([
+    report.status,
+    report.error,
+    report.notes,
+    report.measurements,
+    report.checks.filter((c) => c.status !== "passed"),
+  ]);
+}
