@@ -10,7 +10,7 @@ import type { GradingContext } from "../../harness/grading/grader.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { loadFilesystem } from "../../harness/inspect/image-reader.ts";
 import { formatDuration } from "../../harness/report/format.ts";
-import type { PrivateNpmRegistry } from "../../harness/run/private-npm-registry.ts";
+import { scopedNpmrc, type PrivateNpmRegistry } from "../../harness/run/private-npm-registry.ts";
 import { Canary } from "../../harness/secrets/canary.ts";
 import type { LeakPlace } from "../../harness/secrets/leak-finding.ts";
 import { judgeLeaks, searchForLeaks, type LeakCheck } from "../../harness/grading/kit/leak-search.ts";
@@ -55,7 +55,7 @@ export interface SecretBuildInputs {
 
 /** The .npmrc CI writes into the project folder before building (the exercise states it). */
 export function npmrcFor(registry: PrivateNpmRegistry): string {
-  return `@course:registry=${registry.url}\n${registry.url.replace(/^http:/, "")}:_authToken=${registry.token}\n`;
+  return scopedNpmrc(registry, PRIVATE_PACKAGE.split("/")[0] ?? PRIVATE_PACKAGE);
 }
 
 export async function gradeBehaviour(

@@ -1,7 +1,7 @@
 import { buildNetwork } from "../../harness/grading/exercise.ts";
 import { randomBytes } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
-import { writeFileNoFollow } from "../../harness/grading/copy-tree.ts";
+import { copyTree, writeFileNoFollow } from "../../harness/grading/copy-tree.ts";
 import { join } from "node:path";
 import type { BuildRequest, BuildResult } from "../../harness/buildx/build-command.ts";
 import type { CheckLocation } from "../../harness/grading/check.ts";
@@ -21,6 +21,8 @@ import { scanImageLayers } from "../../harness/inspect/image-reader.ts";
 import { CHECK_LIST, CHECKS } from "./checks.ts";
 import { formatBytes, formatDuration } from "../../harness/report/format.ts";
 import { isInstallCommand } from "./install-command.ts";
+import { mayTakePrivateCacheMount } from "./private-mounts.ts";
+import { settleAll } from "../../harness/util/settle-all.ts";
 import type { DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
 import { instructionOfStep, stepCommand } from "../../harness/dockerfile/step-instruction.ts";
 
@@ -51,12 +53,12 @@ export async function gradeBehaviour(
   const dir = ctx.submission.dir;
   const tag = `${engine.registry.host}/submission:graded`;
   let builds = 0;
-  const run = async (label: string, output: BuildRequest["output"]): Promise<BuildResult> => {
+  const run = async (label: string, output: BuildRequest["output"], context = dir): Promise<BuildResult> => {
     builds += 1;
     return buildSubmission(ctx, engine, `build ${builds}/3 (${label})`, {
       label,
       output,
-      context: dir,
+      context,
       network: buildNetwork(ctx.exercise.network),
       platforms: ctx.exercise.platforms,
       ...(output === "push" ? { tags: [tag] } : {}),
@@ -79,10 +81,31 @@ export async function gradeBehaviour(
   const coldInstalls = installSteps(cold.steps, model);
   ctx.measurements["cold.installMs"] = Math.round(coldInstalls.reduce((t, s) => t + (s.durationMs ?? 0), 0));
 
-  // 2. a change to application source only
+  // 2. a change to application source only, and 3. a change to the dependency manifest on top
+  // of it. Both start from the cold build's state, so they run side by side (the source change
+  // from a copy without the manifest change), unless a private cache mount could make one
+  // build's install start empty because the other holds the mount.
   const marker = `graded-${randomBytes(6).toString("hex")}`;
   const sourceFile = await markSource(dir, marker);
-  const afterSource = await run("source-change", "cacheonly");
+  const disk = new DiskUsage(engine.buildx);
+  const overlap = !mayTakePrivateCacheMount(model);
+  let afterSource: BuildResult;
+  let afterManifest: BuildResult;
+  let before: readonly CacheMountRecord[];
+  if (overlap) {
+    before = await disk.cacheMounts();
+    const sourceOnly = join(engine.environment.workDir, `source-change-${randomBytes(4).toString("hex")}`);
+    await copyTree(dir, sourceOnly);
+    await bumpManifest(dir);
+    const both = [run("source-change", "cacheonly", sourceOnly), run("manifest-change", "push")] as const;
+    await settleAll(both);
+    [afterSource, afterManifest] = await Promise.all(both);
+  } else {
+    afterSource = await run("source-change", "cacheonly");
+    before = await disk.cacheMounts();
+    await bumpManifest(dir);
+    afterManifest = await run("manifest-change", "push");
+  }
   ctx.measurements["source-change.cachedSteps"] = cachedRatio(afterSource);
   if (!afterSource.ok) {
     card.failRemaining([CHECKS.depsCached.id, CHECKS.sourceRebuilt.id], failedLater(afterSource));
@@ -118,11 +141,6 @@ export async function gradeBehaviour(
     }
   }
 
-  // 3. a change to the dependency manifest
-  const disk = new DiskUsage(engine.buildx);
-  const before = await disk.cacheMounts();
-  await bumpManifest(dir);
-  const afterManifest = await run("manifest-change", "push");
   ctx.measurements["manifest-change.cachedSteps"] = cachedRatio(afterManifest);
   if (!afterManifest.ok) {
     card.failRemaining(

@@ -25,9 +25,10 @@ const SPDX_PREDICATE = "https://spdx.dev/Document";
 
 /**
  * The behaviour half: the grader builds and pushes the index, moves the tag to a decoy (a script
- * that signs the tag signs the decoy), runs release.sh in the release runner with the run's key
- * pair, checks with its own cosign what got signed and attested, moves the tag again, and runs
- * the script once more with a public key that does not match: a script that verifies must fail.
+ * that signs the tag signs the decoy) and runs release.sh in the release runner with the run's
+ * key pair. Then it runs the script again, with a pair of its own but another pair's public key
+ * (a script that verifies must fail that run), while it checks with its own cosign what the
+ * first run signed and attested, and moves the tag again.
  */
 export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, script: string): Promise<void> {
   const engine = requireEngine(ctx);
@@ -42,6 +43,7 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
   // The runner image and the keys are the grader's: made while the submission builds.
   const runner = buildReleaseRunner(engine.buildx);
   const keys = makeKeys(cosign, work);
+  let mismatched: Promise<ScriptRun> | undefined;
   // Handled here so a failure while the build runs is not an unhandled rejection; awaiting
   // them below still throws it.
   runner.catch(() => undefined);
@@ -78,26 +80,26 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
     const decoy = await writer.put(TAG, decoyIndex.text, decoyIndex.mediaType);
 
     const sbom = await readFile(join(ctx.exercise.workspace, SBOM_FILE), "utf8");
-    const { own, other } = await keys;
+    const { own, spare, stranger } = await keys;
     const image = await runner;
-    const release = async (digest: string, publicKey: string): Promise<ScriptRun> =>
+    const release = async (digest: string, pair: CosignKeyPair, publicKey: string): Promise<ScriptRun> =>
       new ContainerScript(engine.environment.dockerHost).run({
         image,
         files: {
           [SCRIPT_FILE]: { content: script, mode: 0o755 },
           [SBOM_FILE]: { content: sbom, mode: 0o644 },
-          "cosign.key": { content: await readFile(own.privateKey, "utf8"), mode: 0o600 },
+          "cosign.key": { content: await readFile(pair.privateKey, "utf8"), mode: 0o600 },
           "cosign.pub": { content: await readFile(publicKey, "utf8"), mode: 0o644 },
         },
         command: ["/bin/sh", `./${SCRIPT_FILE}`],
         workdir: "/release",
-        env: { IMAGE: repository, TAG, DIGEST: digest, COSIGN_PASSWORD: own.password, HOME: "/release" },
+        env: { IMAGE: repository, TAG, DIGEST: digest, COSIGN_PASSWORD: pair.password, HOME: "/release" },
         network: "host",
         timeoutMs: 120_000 * Math.max(1, ctx.exercise.buildTimeoutSeconds / 300),
       });
 
     ctx.progress(`running ${SCRIPT_FILE} with the run's key...`);
-    const first = await release(index, own.publicKey);
+    const first = await release(index, own, own.publicKey);
     ctx.measurements["release.durationMs"] = Math.round(first.durationMs);
     card.judge(
       CHECKS.runs.id,
@@ -110,6 +112,18 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
             location: { file: SCRIPT_FILE, line: 1 },
           },
     );
+
+    if (first.exitCode === 0) {
+      // The second run looks like the first to the script in everything but its keys: DIGEST is
+      // another build of the same images, and the tag points elsewhere. It signs with the spare
+      // pair, so nothing it does verifies with the run's key: it cannot earn the checks below,
+      // which run beside it (and only read what the finished first run wrote).
+      const laterBuild = indexVariant(indexText, `a later build ${randomBytes(8).toString("hex")}`);
+      const laterDigest = await writer.putUntagged(laterBuild.text, laterBuild.mediaType);
+      ctx.progress(`running ${SCRIPT_FILE} again with a public key that does not match...`);
+      mismatched = release(laterDigest, spare, stranger.publicKey);
+      mismatched.catch(() => undefined);
+    }
 
     const reference = `${repository}@${index}`;
     const platformDigests = pushed.read.images.map((i) => ({
@@ -197,19 +211,14 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
           },
     );
 
-    if (first.exitCode !== 0) {
+    if (!mismatched) {
       card.fail(CHECKS.verifies.id, {
         message: `Not measured: ${SCRIPT_FILE} must first succeed with the right key (see ${CHECKS.runs.id}).`,
         location: { file: SCRIPT_FILE, line: 1 },
       });
       return;
     }
-    // As in the first run, the tag points elsewhere than DIGEST: the second run must look like
-    // the first to the script in everything but the public key.
-    const again = indexVariant(indexText, randomBytes(8).toString("hex"));
-    await writer.put(TAG, again.text, again.mediaType);
-    ctx.progress(`running ${SCRIPT_FILE} again with a public key that does not match...`);
-    const second = await release(later, other.publicKey);
+    const second = await mismatched;
     card.judge(
       CHECKS.verifies.id,
       second.exitCode !== 0 && !second.timedOut,
@@ -227,20 +236,27 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
     );
   } finally {
     // Nothing the grading started outlives it, even when the build failed and they went unused.
-    await Promise.allSettled([runner, keys]);
+    await Promise.allSettled([runner, keys, mismatched]);
     await disposeWork();
   }
 }
 
-/** The run's key pair, and a second pair whose public key must not verify the run's signatures. */
-async function makeKeys(cosign: Cosign, work: string): Promise<{ own: CosignKeyPair; other: CosignKeyPair }> {
-  await mkdir(join(work, "own"));
-  await mkdir(join(work, "other"));
-  const [own, other] = await Promise.all([
-    cosign.generateKeyPair(join(work, "own"), randomBytes(12).toString("hex")),
-    cosign.generateKeyPair(join(work, "other"), randomBytes(12).toString("hex")),
-  ]);
-  return { own, other };
+/**
+ * The run's key pair (the first run's), the spare pair the second run signs with, and a stranger
+ * pair whose public key the second run is handed: it verifies nothing either run signed.
+ */
+async function makeKeys(
+  cosign: Cosign,
+  work: string,
+): Promise<{ own: CosignKeyPair; spare: CosignKeyPair; stranger: CosignKeyPair }> {
+  const [own, spare, stranger] = await Promise.all(
+    ["own", "spare", "stranger"].map(async (name) => {
+      await mkdir(join(work, name));
+      return cosign.generateKeyPair(join(work, name), randomBytes(12).toString("hex"));
+    }),
+  );
+  if (!own || !spare || !stranger) throw new Error("three key pairs expected");
+  return { own, spare, stranger };
 }
 
 function scriptEnd(run: ScriptRun): string {

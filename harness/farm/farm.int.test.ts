@@ -59,8 +59,16 @@ describe("a batch on a farm of BuildKit daemons", () => {
     const where = entries.map((e) =>
       e.report.notes.find((n) => n.startsWith("Graded on the BuildKit endpoint")),
     );
-    for (const daemon of farm) expect(where.some((n) => n?.includes(daemon.address))).toBe(true);
-    expect(pool.stats().every((s) => s.failures === 0)).toBe(true);
+    const notes = JSON.stringify([pool.stats(), entries.map((e) => e.report.notes)]);
+    for (const daemon of farm)
+      expect(
+        where.some((n) => n?.includes(daemon.address)),
+        notes,
+      ).toBe(true);
+    expect(
+      pool.stats().every((s) => s.failures === 0),
+      notes,
+    ).toBe(true);
   });
 
   it("grades on another daemon when one is down, and says so", async () => {

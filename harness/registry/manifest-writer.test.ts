@@ -43,4 +43,19 @@ describe("manifest writer", () => {
       status: 403,
     });
   });
+
+  it("PUTs a manifest with no tag under its own digest", async () => {
+    const urls: string[] = [];
+    const ok: typeof fetch = (url) => {
+      urls.push(url instanceof Request ? url.url : url.toString());
+      return Promise.resolve(new Response(null, { status: 201 }));
+    };
+    const ref = ImageReference.parse("10.0.0.1:5000/course/beacon:release");
+    const digest = await new ManifestWriter(ref, { fetch: ok }).putUntagged(
+      INDEX,
+      "application/vnd.oci.image.index.v1+json",
+    );
+    expect(digest).toBe(`sha256:${createHash("sha256").update(INDEX).digest("hex")}`);
+    expect(urls).toEqual([`http://10.0.0.1:5000/v2/course/beacon/manifests/${digest}`]);
+  });
 });

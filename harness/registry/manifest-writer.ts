@@ -16,6 +16,11 @@ export class ManifestWriter {
     this.fetch = options.fetch ?? fetch;
   }
 
+  /** PUTs `text` under its own digest, with no tag: a manifest nothing points at yet. */
+  async putUntagged(text: string, mediaType: string): Promise<string> {
+    return this.put(`sha256:${createHash("sha256").update(text).digest("hex")}`, text, mediaType);
+  }
+
   /** PUTs `text` under `reference` (a tag or its digest); returns the digest the registry stored it as. */
   async put(reference: string, text: string, mediaType: string): Promise<string> {
     const digest = `sha256:${createHash("sha256").update(text).digest("hex")}`;

@@ -26,6 +26,11 @@ export interface PrivateNpmRegistry {
   dispose(): Promise<void>;
 }
 
+/** The .npmrc a client of the registry needs: the scope's packages from it, with the run's token. */
+export function scopedNpmrc(registry: Pick<PrivateNpmRegistry, "url" | "token">, scope: string): string {
+  return `${scope}:registry=${registry.url}\n${registry.url.replace(/^http:/, "")}:_authToken=${registry.token}\n`;
+}
+
 const require = createRequire(import.meta.url);
 
 export async function startPrivateNpmRegistry(
