@@ -4,6 +4,8 @@ import { mountsOf, type DockerfileModel } from "../../harness/dockerfile/dockerf
 import type { CheckLocation } from "../../harness/grading/check.ts";
 import { failBuild } from "../../harness/grading/kit/build-outcome.ts";
 import { readPushedImage } from "../../harness/grading/kit/pushed-image.ts";
+import { knownBaseLayers } from "../../harness/grading/kit/base-layers.ts";
+import { settleAll } from "../../harness/util/settle-all.ts";
 import { requireEngine } from "../../harness/grading/kit/require-engine.ts";
 import { buildSubmission } from "../../harness/grading/kit/submission-build.ts";
 import type { GradingContext } from "../../harness/grading/grader.ts";
@@ -108,31 +110,39 @@ export async function gradeBehaviour(
   const image = read.images[0];
   if (!image) throw new Error(`the pushed image ${tag} has no platform image`);
 
-  ctx.progress("checking that the private package was installed with the token...");
-  const fs = await loadFilesystem(source, image, 0);
-  const installed = fs.all().find((f) => f.path.endsWith(`node_modules/${PRIVATE_PACKAGE}/package.json`));
-  card.judge(
-    CHECKS.consumed.id,
-    installed !== undefined && downloads > 0,
-    installed !== undefined && downloads > 0
-      ? {
-          message: `${PRIVATE_PACKAGE} is in the image (/${installed.path}) and the private registry served it ${downloads} time(s) to the run's token.`,
-        }
-      : {
-          message: installed
-            ? `${PRIVATE_PACKAGE} is in the image, but the private registry never served it to the token: it did not come from this build's install.`
-            : `${PRIVATE_PACKAGE} is not in the image: the build never installed the private package, so it proves nothing about the secret.`,
-          location: installLocation(model),
-        },
+  // Both read the pushed image: the package check, in the layers the build wrote (no base
+  // layer can hold what this build installed), and the leak search, everywhere.
+  ctx.progress(
+    "checking the private package, and searching history, config, layers, attestations and cache for the token...",
   );
-
-  ctx.progress("searching history, config, layers, attestations and cache for the token...");
-  const search = await searchForLeaks(source, read, image, canary, "cache");
-  ctx.measurements["leaks.decodedBytes"] = search.decodedBytes;
-  ctx.measurements["leaks.baseLayersSkipped"] = search.baseLayersSkipped;
-  ctx.measurements["leaks.found"] = search.findings.length;
-  ctx.measurements["image.layers"] = image.manifest.layers.length;
-  judgeLeaks(card, LEAK_CHECKS, search, { model, fallback: installLocation(model), secret: "the token" });
+  const known = await knownBaseLayers();
+  const consumed = (async () => {
+    const fs = await loadFilesystem(source, image, 0, known);
+    const installed = fs.all().find((f) => f.path.endsWith(`node_modules/${PRIVATE_PACKAGE}/package.json`));
+    card.judge(
+      CHECKS.consumed.id,
+      installed !== undefined && downloads > 0,
+      installed !== undefined && downloads > 0
+        ? {
+            message: `${PRIVATE_PACKAGE} is in the image (/${installed.path}) and the private registry served it ${downloads} time(s) to the run's token.`,
+          }
+        : {
+            message: installed
+              ? `${PRIVATE_PACKAGE} is in the image, but the private registry never served it to the token: it did not come from this build's install.`
+              : `${PRIVATE_PACKAGE} is not in the image: the build never installed the private package, so it proves nothing about the secret.`,
+            location: installLocation(model),
+          },
+    );
+  })();
+  const leaks = (async () => {
+    const search = await searchForLeaks(source, read, image, canary, "cache");
+    ctx.measurements["leaks.decodedBytes"] = search.decodedBytes;
+    ctx.measurements["leaks.baseLayersSkipped"] = search.baseLayersSkipped;
+    ctx.measurements["leaks.found"] = search.findings.length;
+    ctx.measurements["image.layers"] = image.manifest.layers.length;
+    judgeLeaks(card, LEAK_CHECKS, search, { model, fallback: installLocation(model), secret: "the token" });
+  })();
+  await settleAll([consumed, leaks]);
 }
 
 /** The install that should read the secret: the first RUN with a secret mount, else the first npm RUN, else the final FROM. */

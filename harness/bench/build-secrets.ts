@@ -19,7 +19,7 @@ import type { GradeReport } from "../grading/grade-report.ts";
 import { scopedNpmrc, startPrivateNpmRegistry } from "../run/private-npm-registry.ts";
 import { median, seconds as s } from "./figures.ts";
 import { fullProject } from "./full-project.ts";
-import { proxyBuildArgs } from "./proxy-args.ts";
+import { proxyBuildArgs } from "../buildx/proxy-build-args.ts";
 import { timedGrading } from "./timed-grading.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });

@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
 import { Buildx } from "../buildx/buildx.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
-import { proxyBuildArgs } from "./proxy-args.ts";
+import { proxyBuildArgs } from "../buildx/proxy-build-args.ts";
 import { archiveHosts, egressHosts, loadExercise } from "../grading/exercise.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { fullProject } from "./full-project.ts";

@@ -13,7 +13,7 @@ import { Buildx } from "../buildx/buildx.ts";
 import { fullProject } from "./full-project.ts";
 import { stripSyntaxDirective } from "../buildx/syntax-directive.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
-import { proxyBuildArgs } from "./proxy-args.ts";
+import { proxyBuildArgs } from "../buildx/proxy-build-args.ts";
 import { archiveHosts, egressHosts, loadExercise } from "../grading/exercise.ts";
 import { composeSubmission } from "../grading/fixtures.ts";
 import { gradeExercise } from "../grading/run-grading.ts";

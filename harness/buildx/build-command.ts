@@ -9,6 +9,7 @@ import { RawJsonStream } from "./rawjson-stream.ts";
 import { carryAttemptTimes, failingStep, type BuildStep, type StepFolder } from "./build-step.ts";
 import { parseBuildMetadata, type BuildMetadata } from "./build-metadata.ts";
 import { stripSyntaxDirective } from "./syntax-directive.ts";
+import { proxyBuildArgs } from "./proxy-build-args.ts";
 
 export interface SecretSpec {
   readonly id: string;
@@ -111,18 +112,8 @@ export class BuildCommand {
       );
     for (const agent of request.ssh ?? []) args.push("--ssh", `${agent.id}=${agent.socket}`);
     for (const [k, v] of Object.entries(request.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
-    // The run's only way out: package managers (npm, curl, pip...) use the proxy variables, and
-    // BuildKit hands them to every RUN step without writing them into the image's history.
-    const proxy = this.buildx.environment.egressProxy;
-    if (request.network === "host" && proxy) {
-      const direct = this.buildx.environment.serviceHost;
-      for (const [k, v] of Object.entries({
-        HTTPS_PROXY: proxy,
-        HTTP_PROXY: proxy,
-        NO_PROXY: `${direct},localhost,127.0.0.1`,
-      }))
-        args.push("--build-arg", `${k}=${v}`, "--build-arg", `${k.toLowerCase()}=${v}`);
-    }
+    // The run's only way out: see proxyBuildArgs.
+    if (request.network === "host") args.push(...proxyBuildArgs(this.buildx.environment));
     for (const [k, v] of Object.entries(request.labels ?? {})) args.push("--label", `${k}=${v}`);
     for (const c of request.cacheFrom ?? []) args.push("--cache-from", c);
     for (const c of request.cacheTo ?? []) args.push("--cache-to", c);

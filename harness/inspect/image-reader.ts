@@ -107,26 +107,35 @@ export async function scanImageLayers(
   return summaries;
 }
 
-/** The image's final filesystem, with the first `headBytes` of every regular file kept. */
+/**
+ * The image's final filesystem, with the first `headBytes` of every regular file kept; the layers
+ * in `skip` (by digest or diff_id) are left out, so only what the other layers hold is seen.
+ */
 export async function loadFilesystem(
   source: ImageSource,
   image: PlatformImage,
   headBytes = 64,
+  skip: ReadonlySet<string> = new Set(),
 ): Promise<ImageFilesystem> {
   const fs = new ImageFilesystem();
-  await scanImageLayers(source, image, (where, entry) => {
-    if (entry.type !== "file" || entry.size === 0) {
-      fs.apply(entry, where.index);
-      return undefined;
-    }
-    let head = Buffer.alloc(0);
-    fs.apply(entry, where.index, head);
-    return (chunk) => {
-      if (head.length >= headBytes) return;
-      head = Buffer.concat([head, chunk]).subarray(0, headBytes);
+  await scanImageLayers(
+    source,
+    image,
+    (where, entry) => {
+      if (entry.type !== "file" || entry.size === 0) {
+        fs.apply(entry, where.index);
+        return undefined;
+      }
+      let head = Buffer.alloc(0);
       fs.apply(entry, where.index, head);
-    };
-  });
+      return (chunk) => {
+        if (head.length >= headBytes) return;
+        head = Buffer.concat([head, chunk]).subarray(0, headBytes);
+        fs.apply(entry, where.index, head);
+      };
+    },
+    skip,
+  );
   return fs;
 }
 
