@@ -144,7 +144,11 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
       return "";
     };
 
-    const signed = await cosign.verify(reference, own.publicKey);
+    // Independent reads of what the first run wrote: at once.
+    const [signed, attested] = await Promise.all([
+      cosign.verify(reference, own.publicKey),
+      cosign.verifyAttestation(reference, own.publicKey, "spdxjson"),
+    ]);
     const names = signed.ok && signed.found.some((f) => f.digest === index);
     if (names) {
       ctx.measurements["signed.digest"] = index;
@@ -163,7 +167,6 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
           },
     );
 
-    const attested = await cosign.verifyAttestation(reference, own.publicKey, "spdxjson");
     const spdx =
       attested.ok &&
       attested.found.some(
@@ -193,8 +196,10 @@ export async function gradeBehaviour(ctx: GradingContext, card: Scorecard, scrip
     // The tag moves on, as the next release would move it.
     const laterIndex = indexVariant(indexText, `the next release ${randomBytes(8).toString("hex")}`);
     const later = await writer.put(TAG, laterIndex.text, laterIndex.mediaType);
-    const digestStill = await cosign.verify(reference, own.publicKey);
-    const tagNow = await cosign.verify(`${repository}:${TAG}`, own.publicKey);
+    const [digestStill, tagNow] = await Promise.all([
+      cosign.verify(reference, own.publicKey),
+      cosign.verify(`${repository}:${TAG}`, own.publicKey),
+    ]);
     const moveOk = digestStill.ok && !tagNow.ok;
     card.judge(
       CHECKS.tagMove.id,
