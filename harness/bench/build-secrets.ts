@@ -8,19 +8,19 @@
  * cache and max-mode provenance, as the grader builds it.
  * Rounds alternate harness and raw so drift hits both; medians are reported.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Buildx } from "../buildx/buildx.ts";
-import { stripSyntaxDirective } from "../buildx/syntax-directive.ts";
-import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
-import { archiveHosts, egressHosts, loadExercise } from "../grading/exercise.ts";
+import { detectMirror } from "../engine/open-environment.ts";
+import { loadExercise } from "../grading/exercise.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { scopedNpmrc, startPrivateNpmRegistry } from "../run/private-npm-registry.ts";
 import { median, seconds as s } from "./figures.ts";
 import { fullProject } from "./full-project.ts";
 import { proxyBuildArgs } from "../buildx/proxy-build-args.ts";
 import { timedGrading } from "./timed-grading.ts";
+import { openRawEnvironment, useBuiltInFrontend } from "./raw-baseline.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
 const rounds = Number(values.rounds);
@@ -36,15 +36,9 @@ async function rawRound(): Promise<RawRound> {
   const project = await fullProject(exercise);
   try {
     const dir = project.dir;
-    // Offline the raw tool cannot pull the `# syntax=` frontend either: give it the built-in one.
-    const dockerfile = join(dir, "Dockerfile");
-    await writeFile(dockerfile, stripSyntaxDirective(await readFile(dockerfile, "utf8")).text);
+    await useBuiltInFrontend(dir);
     const t0 = performance.now();
-    const env = await openEnvironment({
-      mirror,
-      egressHosts: egressHosts(exercise.network),
-      archiveHosts: archiveHosts(exercise.network),
-    });
+    const env = await openRawEnvironment(exercise, mirror);
     let build = 0;
     try {
       const registry = await startPrivateNpmRegistry([join(exercise.dir, "course-greeting-1.0.0.tgz")], env);

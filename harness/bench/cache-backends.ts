@@ -13,13 +13,14 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
 import { Buildx } from "../buildx/buildx.ts";
-import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
+import { detectMirror } from "../engine/open-environment.ts";
 import { proxyBuildArgs } from "../buildx/proxy-build-args.ts";
-import { archiveHosts, egressHosts, loadExercise } from "../grading/exercise.ts";
+import { loadExercise } from "../grading/exercise.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { fullProject } from "./full-project.ts";
 import { timedGrading } from "./timed-grading.ts";
 import { median, seconds } from "./figures.ts";
+import { openRawEnvironment } from "./raw-baseline.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "1" } } });
 const rounds = Number(values.rounds);
@@ -35,11 +36,7 @@ const gradeWith = (fixture?: string) =>
 async function rawRound(): Promise<{ builds: number; total: number }> {
   const project = await fullProject(exercise);
   const t0 = performance.now();
-  const first = await openEnvironment({
-    mirror,
-    egressHosts: egressHosts(exercise.network),
-    archiveHosts: archiveHosts(exercise.network),
-  });
+  const first = await openRawEnvironment(exercise, mirror);
   let builds = 0;
   try {
     const registry = `${first.registry.host}/shop`;

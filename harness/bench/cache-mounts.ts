@@ -11,13 +11,13 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Buildx } from "../buildx/buildx.ts";
 import { fullProject } from "./full-project.ts";
-import { stripSyntaxDirective } from "../buildx/syntax-directive.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
 import { proxyBuildArgs } from "../buildx/proxy-build-args.ts";
-import { archiveHosts, egressHosts, loadExercise } from "../grading/exercise.ts";
+import { loadExercise } from "../grading/exercise.ts";
 import { composeSubmission } from "../grading/fixtures.ts";
 import { gradeExercise } from "../grading/run-grading.ts";
 import { median, seconds } from "./figures.ts";
+import { openRawEnvironment, useBuiltInFrontend } from "./raw-baseline.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
 const rounds = Number(values.rounds);
@@ -49,17 +49,10 @@ async function harnessRound(): Promise<number> {
 async function rawRound(): Promise<{ total: number; builds: number }> {
   const project = await fullProject(exercise);
   const dir = project.dir;
-  // Offline the raw tool cannot pull the `# syntax=` frontend either: give it the same built-in one.
-  const dockerfile = join(dir, "Dockerfile");
-  await writeFile(dockerfile, stripSyntaxDirective(await readFile(dockerfile, "utf8")).text);
+  await useBuiltInFrontend(dir);
   const t0 = performance.now();
-  // The npm registry through the same egress the grader's run gets; the push to the run's own
-  // registry, which the engine reaches from its namespace.
-  const env = await openEnvironment({
-    mirror,
-    egressHosts: egressHosts(exercise.network),
-    archiveHosts: archiveHosts(exercise.network),
-  });
+  // The push goes to the run's own registry, which the engine reaches from its namespace.
+  const env = await openRawEnvironment(exercise, mirror);
   const buildx = new Buildx(env);
   let builds = 0;
   try {
