@@ -39,11 +39,19 @@ describe("a batch on a farm of BuildKit daemons", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  // One attempt in a loaded fresh-clone run failed within 68 s and has not recurred since (alone,
-  // under another grader's suite, or twice beside exercise 01's whole suite): its builds fetch
-  // from the live npm registry over the machine's own network. One retry; the messages below
-  // say what failed if it fails again.
+  // The first attempt failed in two fresh-clone runs in a row (and once before), never alone or
+  // under a grader's suite as load; the retry passed each time. Its cause is not known yet: a
+  // failed attempt prints what it saw (a retry that passes hides the failure otherwise).
   it("spreads the class over the daemons and grades as one machine would", { retry: 1 }, async () => {
+    try {
+      await spreadTheClass();
+    } catch (error) {
+      console.error(`farm class attempt failed: ${String(error)}`);
+      throw error;
+    }
+  });
+
+  async function spreadTheClass(): Promise<void> {
     const pool = new EndpointPool(farm.map((d) => ({ address: d.address, slots: 1 })));
     const entries = await gradeBatch("01-cache-mounts", root, { jobs: 1, farm: pool });
     const reportOf = (learner: string) => {
@@ -69,7 +77,7 @@ describe("a batch on a farm of BuildKit daemons", () => {
       pool.stats().every((s) => s.failures === 0),
       notes,
     ).toBe(true);
-  });
+  }
 
   it("grades on another daemon when one is down, and says so", async () => {
     const [down, up] = farm;
