@@ -18,7 +18,9 @@ import type { LeakPlace } from "../../harness/secrets/leak-finding.ts";
 import { judgeLeaks, searchForLeaks, type LeakCheck } from "../../harness/grading/kit/leak-search.ts";
 import { CHECK_LIST, CHECKS } from "./checks.ts";
 
-export const PRIVATE_PACKAGE = "@course/greeting";
+/** The npm scope the private registry serves, and the package the install must fetch from it. */
+const PRIVATE_SCOPE = "@course";
+export const PRIVATE_PACKAGE = `${PRIVATE_SCOPE}/greeting`;
 
 const CLEAN = "No trace of the token, in any encoding or compressed file the search decodes.";
 const LEAK_CHECKS: Record<LeakPlace, LeakCheck> = {
@@ -57,7 +59,7 @@ export interface SecretBuildInputs {
 
 /** The .npmrc CI writes into the project folder before building (the exercise states it). */
 export function npmrcFor(registry: PrivateNpmRegistry): string {
-  return scopedNpmrc(registry, PRIVATE_PACKAGE.split("/")[0] ?? PRIVATE_PACKAGE);
+  return scopedNpmrc(registry, PRIVATE_SCOPE);
 }
 
 export async function gradeBehaviour(
