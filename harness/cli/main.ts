@@ -6,6 +6,7 @@ import { readClassResults, writeClassOutputs } from "../grading/class-results.ts
 import { parseShard } from "../grading/shard.ts";
 import { EndpointPool } from "../farm/endpoint-pool.ts";
 import { parseEndpoints } from "../farm/endpoints.ts";
+import { servicePublicationFromEnv } from "../engine/service-host.ts";
 import { join, resolve } from "node:path";
 import { renderJunit } from "../report/junit-report.ts";
 import { renderMarkdown } from "../report/markdown-report.ts";
@@ -30,7 +31,9 @@ const USAGE = `usage: grade <exercise-id> [--submission DIR] [--out DIR] [--forc
 Grades your files for an exercise and writes a JSON report (default folder: reports/).
 With GRADER_BUILDKIT_ENDPOINTS (tcp://host:port=SLOTS,... : a farm of BuildKit endpoints), a
 --batch is spread over the farm, each endpoint running SLOTS gradings at once; a grading an
-endpoint fails is run again on another one, and the report says where it was graded.
+endpoint fails is run again on another one, and the report says where it was graded. Endpoints
+on other machines reach each run's registry and services at GRADER_SERVICE_HOST (an address of
+this machine; their daemons must treat it as a plain-HTTP registry).
 Exit status: 0 every check passed, 1 some check failed, 2 grading could not be done.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -100,6 +103,11 @@ async function main(argv: string[]): Promise<number> {
     const endpoints = farmText === undefined ? undefined : parseEndpoints(farmText);
     if (endpoints && !endpoints.ok) {
       process.stderr.write(`${endpoints.message}\n`);
+      return 2;
+    }
+    const publication = servicePublicationFromEnv();
+    if (endpoints && !publication.ok) {
+      process.stderr.write(`${publication.message}\n`);
       return 2;
     }
     const farm = endpoints?.ok ? new EndpointPool(endpoints.endpoints) : undefined;

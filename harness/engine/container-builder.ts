@@ -7,6 +7,8 @@ import { GraderError } from "../errors.ts";
 import type { BuildEnvironment, DriverKind } from "./build-environment.ts";
 import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 import { startRunRegistry, type RunRegistry } from "./run-registry.ts";
+import { proveRegistryReach } from "./registry-reach.ts";
+import type { PortRange } from "./service-host.ts";
 
 export interface BuildxBuilderOptions {
   /** Docker endpoint that hosts the builder container (docker-container driver). */
@@ -14,6 +16,13 @@ export interface BuildxBuilderOptions {
   /** Registries the builder reaches over plain HTTP (the run's registry, a loopback mirror). */
   readonly insecureRegistries?: readonly string[];
   readonly mirror?: string | undefined;
+  /**
+   * Where the run's registry and services listen (GRADER_SERVICE_HOST): loopback by default,
+   * an address of this machine a remote endpoint reaches otherwise.
+   */
+  readonly serviceHost?: string;
+  /** The ports the run's registry may take there (GRADER_REGISTRY_PORTS). */
+  readonly registryPorts?: PortRange | undefined;
 }
 
 /**
@@ -26,7 +35,15 @@ export async function createBuildxBuilder(
   driver: Exclude<DriverKind, "private-engine">,
   options: BuildxBuilderOptions & { endpoint?: string } = {},
 ): Promise<BuildEnvironment> {
-  const registry = await startRunRegistry();
+  const registry = await startRunRegistry(
+    {
+      serviceHost: options.serviceHost ?? "127.0.0.1",
+      exposePort: () => Promise.resolve(),
+      registryPorts: options.registryPorts,
+    },
+    // The run's images are started on this machine's engine, which pulls them from loopback.
+    { loopbackAlias: true },
+  );
   try {
     return await createBuilder(driver, options, registry, true);
   } catch (error) {
@@ -112,6 +129,19 @@ async function createBuilder(
     );
   }
   if (driver === "remote") {
+    try {
+      // Before the emptying below, so the probe leaves nothing in the daemon's cache.
+      await proveRegistryReach({
+        builder: name,
+        env,
+        endpoint: options.endpoint ?? "?",
+        registry: registry.host,
+        scratchDir: dir,
+      });
+    } catch (error) {
+      await dispose();
+      throw error;
+    }
     const emptied = await exec("docker", emptyRemote, { env, reject: false, timeoutMs: 300_000 });
     if (emptied.exitCode !== 0) {
       await dispose();
@@ -133,8 +163,9 @@ async function createBuilder(
     workDir: dir,
     registry,
     // The builder shares the host's network here: on a laptop or a CI runner that is what
-    // the docker-container driver offers (SECURITY.md says what that leaves open).
-    serviceHost: "127.0.0.1",
+    // the docker-container driver offers (SECURITY.md says what that leaves open). A remote
+    // endpoint reaches the run's services where GRADER_SERVICE_HOST publishes them.
+    serviceHost: options.serviceHost ?? "127.0.0.1",
     exposePort: () => Promise.resolve(),
     probeHost: "127.0.0.1",
     egressProxy: undefined,

@@ -4,6 +4,7 @@ import type { BuildEnvironment, DriverKind } from "./build-environment.ts";
 import { createBuildxBuilder } from "./container-builder.ts";
 import { findExecutable } from "./host-tools.ts";
 import { startPrivateEngine } from "./private-engine.ts";
+import { servicePublicationFromEnv, type PortRange, type ServicePublication } from "./service-host.ts";
 import { limitsFromEnv, type LimitSettings } from "../sandbox/run-limits.ts";
 import { answers } from "../util/wait-until.ts";
 
@@ -21,6 +22,11 @@ export interface EnvironmentRequest {
   readonly limits?: LimitSettings;
   /** A BuildKit endpoint to build on (a farm's): the remote driver, whatever GRADER_DRIVER says. */
   readonly endpoint?: string;
+  /**
+   * Where a remote endpoint reaches the run's registry and services, and the registry's ports;
+   * by default GRADER_SERVICE_HOST and GRADER_REGISTRY_PORTS.
+   */
+  readonly publication?: ServicePublication;
 }
 
 /**
@@ -79,9 +85,25 @@ export async function openEnvironment(request: EnvironmentRequest = {}): Promise
   return createBuildxBuilder(driver, {
     insecureRegistries: request.insecureRegistries ?? [],
     mirror: request.mirror,
+    ...(driver === "remote" ? publishedAt(request.publication ?? publicationFromEnv()) : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(process.env["DOCKER_HOST"] ? { dockerHost: process.env["DOCKER_HOST"] } : {}),
   });
+}
+
+function publicationFromEnv(): ServicePublication {
+  const parsed = servicePublicationFromEnv();
+  if (parsed.ok) return parsed.publication;
+  throw new GraderError("BUILDER_FAILED", parsed.message, {
+    hint: "Set GRADER_SERVICE_HOST to an IPv4 address of this machine that the BuildKit endpoints reach",
+  });
+}
+
+function publishedAt(publication: ServicePublication): { serviceHost: string; registryPorts?: PortRange } {
+  return {
+    serviceHost: publication.host,
+    ...(publication.registryPorts ? { registryPorts: publication.registryPorts } : {}),
+  };
 }
 
 function hostDockerEnv(): Record<string, string> {

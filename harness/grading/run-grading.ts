@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Buildx } from "../buildx/buildx.ts";
 import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
+import type { ServicePublication } from "../engine/service-host.ts";
 import { errorMessage, GraderError } from "../errors.ts";
 import { boundReport } from "../report/bound-report.ts";
 import { archiveHosts, egressHosts, loadExercise, type Exercise } from "./exercise.ts";
@@ -24,6 +25,8 @@ export interface GradeOptions {
   readonly progress?: (message: string) => void;
   /** A BuildKit endpoint of a farm to grade on (the remote driver), instead of the machine's own. */
   readonly endpoint?: string;
+  /** Where that endpoint reaches the run's registry and services; by default GRADER_SERVICE_HOST. */
+  readonly publication?: ServicePublication;
 }
 
 /**
@@ -88,6 +91,7 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
           egressHosts: egressHosts(exercise.network),
           archiveHosts: archiveHosts(exercise.network),
           ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          ...(options.publication ? { publication: options.publication } : {}),
         });
         progress(`builder ready (${environment.driver}, ${(environment.setupMs / 1000).toFixed(1)}s)`);
         engine = { environment, buildx: new Buildx(environment), registry: environment.registry };

@@ -7,6 +7,7 @@ import type { ImageSource } from "./image-source.ts";
 import type { ImageReference } from "./image-reference.ts";
 import { MEDIA } from "./oci-types.ts";
 import { isRunAddress } from "../sandbox/run-network.ts";
+import { isRunRegistry } from "../engine/run-registry.ts";
 
 const ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(", ");
 
@@ -20,8 +21,12 @@ export class RegistrySource implements ImageSource {
   private readonly fetch: typeof fetch;
 
   constructor(image: ImageReference, options: { fetch?: typeof fetch; insecure?: boolean } = {}) {
-    // Loopback, and a run's own link: registries the grader started, reached over plain HTTP.
-    const local = /^(127\.|localhost|\[::1\])/.test(image.registry) || isRunAddress(image.registry);
+    // Loopback, a run's own link, and the run registries this process started (a farm's are
+    // published elsewhere): registries the grader started, reached over plain HTTP.
+    const local =
+      /^(127\.|localhost|\[::1\])/.test(image.registry) ||
+      isRunAddress(image.registry) ||
+      isRunRegistry(image.registry);
     const scheme = (options.insecure ?? local) ? "http" : "https";
     this.base = `${scheme}://${image.registry}/v2/${image.repository}`;
     this.description = `${image.registry}/${image.repository}`;

@@ -1,3 +1,4 @@
+import { localImageRef } from "../engine/run-registry.ts";
 import type Docker from "dockerode";
 import { dockerClient } from "../engine/docker-client.ts";
 import { errorMessage } from "../errors.ts";
@@ -61,9 +62,11 @@ export class ServiceProbe {
     let body = "";
     let healthy: boolean;
     try {
-      await this.pull(request.image, request.platform);
+      // A farm's run registry is published elsewhere; this engine pulls it from loopback.
+      const image = localImageRef(request.image);
+      await this.pull(image, request.platform);
       const created = await this.docker.createContainer({
-        Image: request.image,
+        Image: image,
         platform: request.platform,
         Env: [
           ...Object.entries(request.env ?? {})

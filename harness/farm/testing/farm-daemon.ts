@@ -9,6 +9,8 @@ import { unmountUnder } from "../../lifecycle/unmount.ts";
 import { waitUntil } from "../../util/wait-until.ts";
 import { fileURLToPath } from "node:url";
 import type { Daemon } from "../../exec/daemon.ts";
+import { startReadOnlyProxy } from "../../sandbox/mirror-proxy.ts";
+import type { LanMachine } from "./lan-machine.ts";
 
 /** A farm daemon standing in for a remote buildkitd: its BuildKit endpoint, and how to take it down. */
 export interface FarmDaemon {
@@ -20,12 +22,24 @@ export interface FarmDaemon {
 }
 
 /**
- * A dockerd of its own (data root, exec root, socket, containerd) on the machine's network,
- * like a build node of a farm, its BuildKit reached through a /grpc upgrade proxy.
+ * A dockerd of its own (data root, exec root, socket, containerd), like a build node of a farm,
+ * its BuildKit reached through a /grpc upgrade proxy. It runs on this machine's network, or on
+ * `machine`'s (another machine's, which reaches this one only at `machine.hostAddress`: the
+ * base-image mirror through a read-only proxy there, and runs' registries once published there).
  */
-export async function startFarmDaemon(mirror: string | undefined): Promise<FarmDaemon> {
+export async function startFarmDaemon(
+  mirror: string | undefined,
+  remote: {
+    readonly machine?: LanMachine;
+    /** The registries it takes as plain HTTP (host:port or an address range); by default all of the machine's link. */
+    readonly plainHttp?: readonly string[];
+  } = {},
+): Promise<FarmDaemon> {
+  const { machine } = remote;
   const dir = await mkdtemp(join(tmpdir(), "bkg-farm-"));
   const socket = join(dir, "docker.sock");
+  const mirrorProxy = mirror && machine ? await startReadOnlyProxy(machine.hostAddress, mirror) : undefined;
+  const seenMirror = mirrorProxy ? `http://${mirrorProxy.address}` : mirror;
   const config = {
     features: { "containerd-snapshotter": true },
     "data-root": join(dir, "data"),
@@ -36,11 +50,18 @@ export async function startFarmDaemon(mirror: string | undefined): Promise<FarmD
     bridge: "none",
     iptables: false,
     ip6tables: false,
-    "registry-mirrors": mirror ? [mirror] : [],
-    "insecure-registries": mirror ? [new URL(mirror).host] : [],
+    "registry-mirrors": seenMirror ? [seenMirror] : [],
+    // As a farm's operator would: the grading machine's address serves plain HTTP.
+    "insecure-registries": [
+      ...(seenMirror ? [new URL(seenMirror).host] : []),
+      ...(remote.plainHttp ?? (machine ? [`${machine.hostAddress}/32`] : [])),
+    ],
   };
   await writeFile(join(dir, "daemon.json"), JSON.stringify(config));
-  const daemon = spawnDaemon("dockerd", ["--config-file", join(dir, "daemon.json")], {
+  const dockerd = ["dockerd", "--config-file", join(dir, "daemon.json")];
+  // nsenter, not `ip netns exec`: that remounts /sys, and dockerd then finds no cgroups.
+  const [command = "dockerd", ...args] = machine ? ["nsenter", `--net=${machine.path}`, ...dockerd] : dockerd;
+  const daemon = spawnDaemon(command, args, {
     env: { PATH: searchPath(), HOME: dir },
     logFile: join(dir, "dockerd.log"),
   });
@@ -48,6 +69,7 @@ export async function startFarmDaemon(mirror: string | undefined): Promise<FarmD
   const dispose = registerDisposer(`farm daemon ${dir}`, async () => {
     await proxy?.stop(2000);
     await daemon.stop();
+    await mirrorProxy?.close();
     await unmountUnder(dir);
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   });
