@@ -19,6 +19,8 @@ function gradeStatic(files: SubmissionFiles, card: Scorecard): void {
 export const grader: Grader = {
   checks: CHECK_LIST,
   needsEngine: true,
+  // The fresh CI runner that imports the caches, and the one that builds the api change.
+  freshBuilders: 2,
   gradeStatic,
   async grade(ctx: GradingContext, card: Scorecard): Promise<void> {
     const engine = requireEngine(ctx);

@@ -13,7 +13,8 @@ import { renderMarkdown } from "../report/markdown-report.ts";
 import { ProgressSink } from "../report/progress-sink.ts";
 import { renderHtml } from "../report/html-report.ts";
 import { validateReport } from "../report/report-schema.ts";
-import { listExercises } from "../grading/exercise.ts";
+import { listExercises, loadExercise } from "../grading/exercise.ts";
+import { loadGrader } from "../grading/grader-loader.ts";
 import { gradeExercise, writeReport } from "../grading/run-grading.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { renderTerminal } from "../report/terminal-report.ts";
@@ -35,6 +36,17 @@ endpoint fails is run again on another one, and the report says where it was gra
 on other machines reach each run's registry and services at GRADER_SERVICE_HOST (an address of
 this machine; their daemons must treat it as a plain-HTTP registry).
 Exit status: 0 every check passed, 1 some check failed, 2 grading could not be done.`;
+
+/** Why exercise `id` cannot be graded on a farm (its grader needs new builders), if it cannot. */
+async function farmRefusal(id: string): Promise<string | undefined> {
+  const exercise = await loadExercise(id).catch(() => undefined);
+  // An unknown exercise is reported by the grading itself.
+  if (!exercise) return undefined;
+  const fresh = (await loadGrader(exercise)).freshBuilders ?? 0;
+  return fresh > 0
+    ? `${id} builds on ${String(fresh)} new builder(s) besides the first in each grading (new CI runners), which a farm's endpoint (one BuildKit daemon) cannot give: grade it without GRADER_BUILDKIT_ENDPOINTS.`
+    : undefined;
+}
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -111,6 +123,11 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const farm = endpoints?.ok ? new EndpointPool(endpoints.endpoints) : undefined;
+    const unsuited = farm ? await farmRefusal(id) : undefined;
+    if (unsuited) {
+      process.stderr.write(`${unsuited}\n`);
+      return 2;
+    }
     const entries = await gradeBatch(id, resolve(values.batch), {
       jobs: Number(values.jobs) || 2,
       shard: shard?.shard,

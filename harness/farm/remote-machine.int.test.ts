@@ -57,6 +57,24 @@ describe("a farm daemon on another machine", () => {
     expect(endpointFailure(report)).toMatch(/^BUILDER_FAILED: /);
     expect(report.checks.filter((c) => c.status === "failed")).toEqual([]);
   });
+
+  it("refuses an exercise that needs new builders, and not as the endpoint's failure", async () => {
+    const handout = await composeSubmission(await loadExercise("04-cache-backends"), undefined);
+    try {
+      const report = await gradeExercise("04-cache-backends", {
+        submission: handout.dir,
+        force: true,
+        endpoint: daemon.address,
+        publication: { host: machine.hostAddress, registryPorts },
+      });
+      expect(report.error?.code, explain(report)).toBe("DRIVER_UNSUITED");
+      expect(report.error?.hint).toContain("GRADER_BUILDKIT_ENDPOINT");
+      // Another endpoint could not do better: a farm must not take the daemon out for it.
+      expect(endpointFailure(report)).toBeUndefined();
+    } finally {
+      await handout.dispose();
+    }
+  });
 });
 
 function explain(report: GradeReport): string {

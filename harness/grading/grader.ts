@@ -55,6 +55,11 @@ export interface Grader {
   /** Whether it builds (static-only graders run without an engine). */
   readonly needsEngine: boolean;
   /**
+   * How many new builders (as empty as a new CI runner's) it starts besides the run's first;
+   * none by default. A farm's endpoint is one daemon and cannot give them.
+   */
+  readonly freshBuilders?: number;
+  /**
    * The static checks alone, pure: judged from the files, each decided or failed. `grade` runs
    * them too; this entry lets them be tested (and a submission pre-checked) without an engine.
    */

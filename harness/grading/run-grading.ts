@@ -94,6 +94,8 @@ async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeR
           ...(options.publication ? { publication: options.publication } : {}),
         });
         progress(`builder ready (${environment.driver}, ${(environment.setupMs / 1000).toFixed(1)}s)`);
+        if ((grader.freshBuilders ?? 0) > 0 && !environment.freshBuilder)
+          throw unsuited(exercise, grader, environment);
         engine = { environment, buildx: new Buildx(environment), registry: environment.registry };
       } catch (error) {
         return errorReport(exercise, error, startedAt, started, submission.source);
@@ -169,6 +171,15 @@ function base(
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** Why a run cannot grade on this driver: the grader needs new builders the driver cannot make. */
+function unsuited(exercise: Exercise, grader: Grader, environment: BuildEnvironment): GraderError {
+  return new GraderError(
+    "DRIVER_UNSUITED",
+    `exercise ${exercise.id} builds on ${String(grader.freshBuilders ?? 0)} new builder(s) besides the first, as new CI runners, and the ${environment.driver} driver cannot make one: a BuildKit endpoint is one daemon, one cache`,
+    { hint: "Grade this exercise on this machine's own engine (unset GRADER_BUILDKIT_ENDPOINT(S))" },
+  );
 }
 
 function errorReport(
