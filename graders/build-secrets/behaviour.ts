@@ -88,8 +88,6 @@ export async function gradeBehaviour(
     provenance: "mode=max",
     network: buildNetwork(ctx.exercise.network),
   });
-  const downloads = await registry.authenticatedDownloads();
-  ctx.measurements["registry.authenticatedDownloads"] = downloads;
   if (!result.ok) {
     const f = result.failure;
     const unauthorised = /E401|E403|E404|401 Unauthorized|403 Forbidden|authentication token/i.test(
@@ -121,6 +119,8 @@ export async function gradeBehaviour(
   const consumed = (async () => {
     const fs = await loadFilesystem(source, image, 0, known);
     const installed = fs.all().find((f) => f.path.endsWith(`node_modules/${PRIVATE_PACKAGE}/package.json`));
+    const downloads = await registry.authenticatedDownloads();
+    ctx.measurements["registry.authenticatedDownloads"] = downloads;
     card.judge(
       CHECKS.consumed.id,
       installed !== undefined && downloads > 0,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -10,6 +10,7 @@ import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 import type { ServicePlace } from "../engine/run-registry.ts";
 import { freePort } from "../util/free-port.ts";
 import { answers, waitUntil } from "../util/wait-until.ts";
+import { startReadOnlyProxy, type ReadOnlyProxy } from "../sandbox/mirror-proxy.ts";
 
 /**
  * A real private npm registry (verdaccio) for one grading run. The `@course` scope is readable
@@ -21,7 +22,7 @@ export interface PrivateNpmRegistry {
   readonly url: string;
   /** The run's auth token: the canary the leak checks look for. */
   readonly token: string;
-  /** How many tarballs were downloaded with a valid token so far. */
+  /** How many tarballs were served so far (each only with a valid token). */
   authenticatedDownloads(): Promise<number>;
   dispose(): Promise<void>;
 }
@@ -38,9 +39,12 @@ export async function startPrivateNpmRegistry(
   place: ServicePlace = { serviceHost: "127.0.0.1", exposePort: () => Promise.resolve() },
 ): Promise<PrivateNpmRegistry> {
   const dir = await mkdtemp(join(tmpdir(), "bkg-npm-"));
-  const port = await freePort(place.serviceHost);
-  const url = `http://${place.serviceHost}:${port}/`;
-  const logFile = join(dir, "access.log");
+  // verdaccio itself listens on loopback, where no build reaches it; builds reach it through a
+  // read-only proxy at the run's service address, which counts the tarballs it serves. Its own
+  // access log cannot: it writes a download's line only if the client keeps the connection open
+  // until the server ends the response, which npm on a busy machine does not always do.
+  const innerPort = await freePort("127.0.0.1");
+  const inner = `http://127.0.0.1:${innerPort}/`;
   await mkdir(join(dir, "storage"));
   await writeFile(join(dir, "htpasswd"), "");
   await writeFile(
@@ -54,8 +58,8 @@ export async function startPrivateNpmRegistry(
       "packages:",
       "  '@course/*': { access: $authenticated, publish: $authenticated }",
       "  '**': { access: $authenticated, publish: $authenticated }",
-      `listen: ${place.serviceHost}:${port}`,
-      `log: { type: file, path: ${logFile}, format: json, level: http }`,
+      `listen: 127.0.0.1:${innerPort}`,
+      `log: { type: file, path: ${join(dir, "access.log")}, format: json, level: http }`,
       "web: { enable: false }",
       "",
     ].join("\n"),
@@ -65,14 +69,16 @@ export async function startPrivateNpmRegistry(
     env: baseEnv(),
     logFile: join(dir, "stdout.log"),
   });
-  const dispose = registerDisposer(`npm registry ${url}`, async () => {
+  let proxy: ReadOnlyProxy | undefined;
+  const dispose = registerDisposer(`npm registry ${inner}`, async () => {
+    await proxy?.close();
     await daemon.stop(5000);
     await rm(dir, { recursive: true, force: true });
   });
   fallback(dispose, [{ kill: daemon.pid }, { remove: dir }]);
   try {
     if (
-      !(await waitUntil(() => answers(`${url}-/ping`), {
+      !(await waitUntil(() => answers(`${inner}-/ping`), {
         timeoutMs: 30_000,
         gaveUp: () => daemon.hasExited(),
       }))
@@ -83,7 +89,7 @@ export async function startPrivateNpmRegistry(
       );
     }
     const user = `grader-${randomBytes(4).toString("hex")}`;
-    const response = await fetch(`${url}-/user/org.couchdb.user:${user}`, {
+    const response = await fetch(`${inner}-/user/org.couchdb.user:${user}`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ name: user, password: randomBytes(16).toString("hex") }),
@@ -95,9 +101,8 @@ export async function startPrivateNpmRegistry(
         `could not create the registry user (HTTP ${response.status})`,
       );
     const token = body.token;
-    await place.exposePort(port);
     const npmrc = join(dir, "publish.npmrc");
-    await writeFile(npmrc, `registry=${url}\n${url.replace(/^http:/, "")}:_authToken=${token}\n`);
+    await writeFile(npmrc, `registry=${inner}\n${inner.replace(/^http:/, "")}:_authToken=${token}\n`);
     for (const tarball of packages) {
       await exec(
         "npm",
@@ -105,7 +110,7 @@ export async function startPrivateNpmRegistry(
           "publish",
           tarball,
           "--registry",
-          url,
+          inner,
           "--userconfig",
           npmrc,
           "--access",
@@ -115,20 +120,22 @@ export async function startPrivateNpmRegistry(
         { env: baseEnv(), timeoutMs: 60_000 },
       );
     }
+    let downloads = 0;
+    proxy = await startReadOnlyProxy(place.serviceHost, inner, {
+      // verdaccio writes tarball links from the Host header: they must name the proxy.
+      keepHost: true,
+      // Every package needs the token: a tarball answered 200 went to a client that had it.
+      onAnswer: (method, path, status) => {
+        if (method === "GET" && status === 200 && new URL(path, inner).pathname.endsWith(".tgz"))
+          downloads += 1;
+      },
+    });
+    await place.exposePort(proxy.port);
     return {
-      url,
+      url: `http://${proxy.address}/`,
       token,
       dispose,
-      async authenticatedDownloads() {
-        const log = await readFile(logFile, "utf8").catch(() => "");
-        return log
-          .split("\n")
-          .filter(
-            (line) =>
-              /"msg":".*GET.*\.tgz.*200/.test(line) ||
-              (/\.tgz/.test(line) && /"status":200/.test(line) && /"user":"grader-/.test(line)),
-          ).length;
-      },
+      authenticatedDownloads: () => Promise.resolve(downloads),
     };
   } catch (error) {
     await dispose();

@@ -2,8 +2,9 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import type { AddressInfo } from "node:net";
 
 /**
- * The base-image mirror as a run sees it: GET and HEAD only, forwarded to the shared mirror,
- * so no build step can push over, or delete, the images every later run starts from.
+ * A registry as a run sees it: GET and HEAD only, forwarded upstream. For the base-image mirror,
+ * no build step can push over, or delete, the images every later run starts from; for a run's
+ * private npm registry, builds can only read, and each answer is counted where it is sent.
  */
 export interface ReadOnlyProxy {
   /** host:port */
@@ -12,21 +13,40 @@ export interface ReadOnlyProxy {
   close(): Promise<void>;
 }
 
-export async function startReadOnlyProxy(listenHost: string, upstream: string): Promise<ReadOnlyProxy> {
+export interface ReadOnlyProxyOptions {
+  /**
+   * Pass the client's Host header on, for an upstream that writes its own URLs from it (an npm
+   * registry's tarball links must name the proxy, not the upstream behind it).
+   */
+  readonly keepHost?: boolean;
+  /** Told of each answer's status as its headers arrive, before its body is sent. */
+  readonly onAnswer?: (method: string, path: string, status: number) => void;
+}
+
+export async function startReadOnlyProxy(
+  listenHost: string,
+  upstream: string,
+  options: ReadOnlyProxyOptions = {},
+): Promise<ReadOnlyProxy> {
   const target = new URL(upstream);
   const server = createServer((req, res) => {
-    forward(req, res, target);
+    forward(req, res, target, options);
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 600_000;
   return listen(server, listenHost);
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, target: URL): void {
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: URL,
+  options: ReadOnlyProxyOptions,
+): void {
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.writeHead(405, { allow: "GET, HEAD", "content-type": "application/json" });
     res.end(
-      JSON.stringify({ errors: [{ code: "UNSUPPORTED", message: "the grading mirror is read-only" }] }),
+      JSON.stringify({ errors: [{ code: "UNSUPPORTED", message: "this registry is read-only to builds" }] }),
     );
     req.resume();
     return;
@@ -37,9 +57,10 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL): void {
       port: target.port || 80,
       method: req.method,
       path: req.url ?? "/",
-      headers: { ...req.headers, host: target.host },
+      headers: options.keepHost ? req.headers : { ...req.headers, host: target.host },
     },
     (answer) => {
+      options.onAnswer?.(req.method ?? "GET", req.url ?? "/", answer.statusCode ?? 502);
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     },

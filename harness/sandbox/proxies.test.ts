@@ -11,6 +11,7 @@ const seen: string[] = [];
 beforeAll(async () => {
   upstream = createServer((req, res) => {
     seen.push(`${req.method ?? ""} ${req.url ?? ""}`);
+    res.setHeader("x-seen-host", req.headers.host ?? "");
     res.end("manifest");
   });
   await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
@@ -61,6 +62,28 @@ describe("the mirror as a run sees it", () => {
     for (const method of ["POST", "PUT", "PATCH", "DELETE"])
       expect((await call(proxy.address, method, "/v2/library/node/blobs/uploads/")).status).toBe(405);
     expect(seen).toEqual([]);
+  });
+});
+
+describe("a run's private npm registry as its builds see it", () => {
+  it("keeps the Host the client asked for, and is told each answer's status", async () => {
+    const answers: string[] = [];
+    const proxy = await startReadOnlyProxy("127.0.0.1", upstreamUrl, {
+      keepHost: true,
+      onAnswer: (method, path, status) => answers.push(`${method} ${path} ${String(status)}`),
+    });
+    const plain = await startReadOnlyProxy("127.0.0.1", upstreamUrl);
+    try {
+      const kept = await fetch(`http://${proxy.address}/@course/greeting/-/greeting-1.0.0.tgz`);
+      // The upstream writes its tarball links from the Host header: they must name the proxy.
+      expect(kept.headers.get("x-seen-host")).toBe(proxy.address);
+      expect(answers).toEqual(["GET /@course/greeting/-/greeting-1.0.0.tgz 200"]);
+      const rewritten = await fetch(`http://${plain.address}/v2/`);
+      expect(rewritten.headers.get("x-seen-host")).toBe(new URL(upstreamUrl).host);
+    } finally {
+      await proxy.close();
+      await plain.close();
+    }
   });
 });
 
