@@ -104,7 +104,10 @@ export class BuildCommand {
     const output = request.output;
     if (output === "load") args.push("--load");
     else if (output === "push") args.push("--push");
-    else if (output !== "cacheonly") args.push("--output", `type=oci,dest=${output.dest},tar=false`);
+    // Said outright: with no output the docker driver would load the image into the engine's
+    // store (time spent for nothing), and the remote driver warns mid-progress.
+    else if (output === "cacheonly") args.push("--output", "type=cacheonly");
+    else args.push("--output", `type=oci,dest=${output.dest},tar=false`);
     for (const s of request.secrets ?? [])
       args.push(
         "--secret",

@@ -20,6 +20,18 @@ describe("rawjson parsed as it streams", () => {
     }
   });
 
+  it("loses no step to a line of the CLI's own text among the events", () => {
+    const text = testdata("cold.rawjson");
+    const warning = "WARNING: No output specified with remote driver.\n";
+    // Between two events, past the middle: every later event must still be folded.
+    const cut = text.indexOf("\n{", Math.floor(text.length / 2)) + 1;
+    const mixed = `${text.slice(0, cut)}${warning}${text.slice(cut)}`;
+    const stream = new RawJsonStream();
+    for (let i = 0; i < mixed.length; i += 7) stream.push(mixed.slice(i, i + 7));
+    expect(stream.steps()).toEqual(foldSteps(parseRawJson(text)));
+    expect(stream.text()).toContain(warning.trim());
+  });
+
   it("keeps a bounded tail of a step that prints without end", () => {
     const stream = new RawJsonStream();
     stream.push(

@@ -1,7 +1,7 @@
 import { StepFolder, type BuildStep } from "./build-step.ts";
-import { splitJsonStream, toSolveStatuses } from "./rawjson.ts";
+import { splitProgress, toSolveStatuses } from "./rawjson.ts";
 
-/** Kept of the CLI's own text after the JSON stream (its error message): the tail only. */
+/** Kept of the CLI's own text among and after the events (its error message): the tail only. */
 const TRAILER_TAIL = 16 * 1024;
 /** An unterminated JSON value larger than this is not BuildKit's: treated as plain text. */
 const MAX_PENDING = 32 * 1024 * 1024;
@@ -16,7 +16,6 @@ export class RawJsonStream {
   private readonly onEvents: ((folder: StepFolder) => void) | undefined;
   private pending = "";
   private trailer = "";
-  private inTrailer = false;
   private bytes = 0;
 
   constructor(options: { logTail?: number; onEvents?: (folder: StepFolder) => void } = {}) {
@@ -26,23 +25,24 @@ export class RawJsonStream {
 
   push(chunk: string): void {
     this.bytes += chunk.length;
-    if (this.inTrailer) {
-      this.trailer = (this.trailer + chunk).slice(-TRAILER_TAIL);
-      return;
-    }
-    this.pending += chunk;
-    const { values, rest } = splitJsonStream(this.pending);
-    this.pending = rest;
+    const { values, lines, rest } = splitProgress(this.pending + chunk);
     if (values.length > 0) {
       this.folder.add(toSolveStatuses(values));
       this.onEvents?.(this.folder);
     }
-    const head = rest.trimStart();
-    if ((head.length > 0 && head[0] !== "{" && head[0] !== "[") || rest.length > MAX_PENDING) {
-      this.inTrailer = true;
-      this.trailer = rest.slice(-TRAILER_TAIL);
+    for (const line of lines) this.keepText(line);
+    this.pending = rest;
+    // Bounded: a line of text without end, or a value no BuildKit event is as large as.
+    const head = rest.trimStart().charAt(0);
+    const text = head !== "" && head !== "{" && head !== "[";
+    if ((text && rest.length > TRAILER_TAIL) || rest.length > MAX_PENDING) {
+      this.keepText(rest);
       this.pending = "";
     }
+  }
+
+  private keepText(text: string): void {
+    this.trailer = (this.trailer + text).slice(-TRAILER_TAIL);
   }
 
   /** Characters seen so far (for the report's figures). */
@@ -54,8 +54,8 @@ export class RawJsonStream {
     return this.folder.steps();
   }
 
-  /** The CLI's text after the events (or an unfinished value at the end), trimmed. */
+  /** The CLI's text among and after the events (and an unfinished value at the end), trimmed. */
   text(): string {
-    return (this.inTrailer ? this.trailer : this.pending.slice(-TRAILER_TAIL)).trim();
+    return (this.trailer + this.pending).slice(-TRAILER_TAIL).trim();
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseRawJson, splitJsonStream } from "./rawjson.ts";
+import { parseRawJson, splitProgress } from "./rawjson.ts";
 import { carryAttemptTimes, dockerfileSteps, failingStep, foldSteps, workSteps } from "./build-step.ts";
 
 const testdata = (name: string): string =>
@@ -8,9 +8,27 @@ const testdata = (name: string): string =>
 
 describe("rawjson stream", () => {
   it("splits concatenated pretty-printed objects and keeps the trailing CLI text", () => {
-    const { values, rest } = splitJsonStream('{"a":1}\n{\n "b": "}{\\"" }\nERROR: boom\n');
+    const { values, lines, rest } = splitProgress('{"a":1}\n{\n "b": "}{\\"" }\nERROR: boom\n');
     expect(values).toEqual([{ a: 1 }, { b: '}{"' }]);
-    expect(rest.trim()).toBe("ERROR: boom");
+    expect(lines.join("").trim()).toBe("ERROR: boom");
+    expect(rest).toBe("");
+  });
+
+  it("goes on past the CLI's own lines among the events, and waits for a line's end", () => {
+    // The remote driver's warning about a build without an output, written from another
+    // thread than the progress, once landed before the last events: they were lost.
+    const warning =
+      "WARNING: No output specified with remote driver. Build result will only remain in the build cache.\n";
+    const split = splitProgress(`{"a":1}\n${warning}[1]\n{bad: json}\n{"b":2}\nERROR: bo`);
+    expect(split.values).toEqual([{ a: 1 }, [1], { b: 2 }]);
+    expect(split.lines).toEqual([warning, "{bad: json}\n"]);
+    expect(split.rest).toBe("ERROR: bo");
+    expect(splitProgress("ERROR: bo", true)).toEqual({ values: [], lines: ["ERROR: bo"], rest: "" });
+    const parsed = parseRawJson(
+      `{"vertexes":[{"digest":"d1","name":"x"}]}\n${warning}{"vertexes":[{"digest":"d2","name":"y"}]}\n`,
+    );
+    expect(parsed.events).toHaveLength(2);
+    expect(parsed.trailer).toBe(warning.trim());
   });
 
   it("stops at a truncated object instead of throwing", () => {

@@ -38,27 +38,47 @@ export interface SolveStatus {
 }
 export interface RawJsonParse {
   readonly events: readonly SolveStatus[];
-  /** Whatever followed the JSON stream (the CLI's own error text), trimmed. */
+  /** The CLI's own text among and after the events (its warnings, its error), trimmed. */
   readonly trailer: string;
 }
 
-/** Splits `text` into top-level JSON values; stops at the first text that is not one. */
-export function splitJsonStream(text: string): { values: unknown[]; rest: string } {
+/**
+ * Splits `text` into the progress stream's JSON values and the CLI's own lines of text, which
+ * can come between them: buildx writes a warning (a build without an output on the remote
+ * driver) from another thread than its progress, so it may land before the last events.
+ * `rest` is what is not complete yet: an unterminated value, or a line without its newline
+ * (all of it goes to `lines` when `final`). Pure.
+ */
+export function splitProgress(
+  text: string,
+  final = false,
+): { values: unknown[]; lines: string[]; rest: string } {
   const values: unknown[] = [];
+  const lines: string[] = [];
+  const unfinished = (from: number) =>
+    final
+      ? { values, lines: [...lines, text.slice(from)], rest: "" }
+      : { values, lines, rest: text.slice(from) };
   let i = 0;
   for (;;) {
     while (i < text.length && /\s/.test(text.charAt(i))) i++;
-    if (i >= text.length || (text[i] !== "{" && text[i] !== "[")) break;
-    const end = endOfValue(text, i);
-    if (end < 0) break;
-    try {
-      values.push(JSON.parse(text.slice(i, end)));
-    } catch {
-      break;
+    if (i >= text.length) return { values, lines, rest: "" };
+    if (text[i] === "{" || text[i] === "[") {
+      const end = endOfValue(text, i);
+      if (end < 0) return unfinished(i);
+      try {
+        values.push(JSON.parse(text.slice(i, end)));
+        i = end;
+        continue;
+      } catch {
+        // Balanced but not JSON: a line of text that happens to start with a bracket.
+      }
     }
-    i = end;
+    const newline = text.indexOf("\n", i);
+    if (newline < 0) return unfinished(i);
+    lines.push(text.slice(i, newline + 1));
+    i = newline + 1;
   }
-  return { values, rest: text.slice(i) };
 }
 
 /** Index just past the object/array starting at `start`, or -1 if it is unterminated. */
@@ -83,8 +103,8 @@ function endOfValue(text: string, start: number): number {
 }
 
 export function parseRawJson(text: string): RawJsonParse {
-  const { values, rest } = splitJsonStream(text);
-  return { events: toSolveStatuses(values), trailer: rest.trim() };
+  const { values, lines } = splitProgress(text, true);
+  return { events: toSolveStatuses(values), trailer: lines.join("").trim() };
 }
 
 export function toSolveStatuses(values: readonly unknown[]): SolveStatus[] {
