@@ -36,6 +36,18 @@ describe("a script run in a container of the run's engine", () => {
       ...(extra.outputBytes ? { outputBytes: extra.outputBytes } : {}),
     });
 
+  it("probes an image and leaves the engine's images as it found them", async () => {
+    const docker = dockerClient(env.dockerHost);
+    const probe = new ServiceProbe(env.dockerHost);
+    const request = { platform: "linux/amd64", path: "/", portVariable: "PORT", timeoutMs: 5000 };
+    // Neither answers (their shell exits at once): what matters is what stays behind.
+    const pulled = await probe.probe({ ...request, image: "alpine:3.19" });
+    expect(pulled.healthy).toBe(false);
+    await expect(docker.getImage("alpine:3.19").inspect()).rejects.toThrow();
+    await probe.probe({ ...request, image: IMAGE });
+    expect((await docker.getImage(IMAGE).inspect()).Id).toMatch(/^sha256:/);
+  });
+
   it("runs the copied script with its files, modes and variables, and keeps its exit code and output", async () => {
     const result = await run(
       'set -e\ntest -x release.sh\nstat -c %a key.pem\necho "ref=$IMAGE_REF"\necho oops >&2\nexit 3\n',

@@ -61,9 +61,18 @@ export class ServiceProbe {
     let detail = "not started";
     let body = "";
     let healthy: boolean;
+    // A farm's run registry is published elsewhere; this engine pulls it from loopback.
+    const image = localImageRef(request.image);
+    // An engine may outlive the run (the host's, under the remote and docker-container drivers):
+    // it keeps no learner's image the probe pulled, and loses none it already had.
+    const had = await this.docker
+      .getImage(image)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
     try {
-      // A farm's run registry is published elsewhere; this engine pulls it from loopback.
-      const image = localImageRef(request.image);
       await this.pull(image, request.platform);
       const created = await this.docker.createContainer({
         Image: image,
@@ -121,6 +130,11 @@ export class ServiceProbe {
       };
     } finally {
       await container?.remove({ force: true }).catch(() => undefined);
+      if (!had)
+        await this.docker
+          .getImage(image)
+          .remove({ force: true })
+          .catch(() => undefined);
     }
   }
 }
