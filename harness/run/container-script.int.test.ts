@@ -58,6 +58,9 @@ describe("a script run in a container of the run's engine", () => {
     expect(result.output).toContain("ref=registry.test/shop/status@sha256:abc");
     expect(result.output).toContain("oops");
     expect(result.truncated).toBe(false);
+    // What a script prints as its very last act is kept, however fast it then exits.
+    const last = await run("head -c 30000 /dev/zero | tr '\\0' x\necho END\n");
+    expect(last.output).toMatch(/^x{30000}END\n$/);
   });
 
   it("stops a script that runs too long, and bounds what it prints", async () => {

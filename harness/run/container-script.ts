@@ -98,6 +98,11 @@ export class ContainerScript {
           done();
         },
       });
+      // Listened for from the start: the stream often ends before the wait below returns.
+      const outputEnded = new Promise<void>((resolve) => {
+        stream.once("end", resolve);
+        stream.once("close", resolve);
+      });
       this.docker.modem.demuxStream(stream, sink, sink);
       await container.start();
       let timer: NodeJS.Timeout | undefined;
@@ -116,14 +121,18 @@ export class ContainerScript {
         await container.kill().catch(() => undefined);
         return result({ timedOut: true });
       }
+      console.error("T waited", performance.now() - started);
       // The last output may still be on its way when the wait returns.
-      await new Promise<void>((resolve) => {
-        const done = setTimeout(resolve, 1000);
-        stream.once("end", () => {
-          clearTimeout(done);
-          resolve();
-        });
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([
+        outputEnded,
+        new Promise<void>((resolve) => {
+          grace = setTimeout(resolve, 1000);
+        }),
+      ]).finally(() => {
+        clearTimeout(grace);
       });
+      console.error("T ended", performance.now() - started);
       return result({ exitCode: ended.StatusCode });
     } catch (error) {
       return result({ error: errorMessage(error) });
