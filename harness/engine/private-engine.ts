@@ -243,7 +243,9 @@ async function startEngineDaemon(
   const containerdPidFile = join(execRoot, "containerd/containerd.pid");
   const dispose = registerDisposer(`private ${own.name} ${dir}`, async () => {
     const containerdPid = await readPid(containerdPidFile);
-    await daemon?.stop();
+    // dockerd's last act on SIGTERM is to wait for its containerd, looking once a second: with
+    // containerd gone it has nothing left to do, and everything it used is thrown away below.
+    await daemon?.stop(15_000, containerdPid === undefined ? undefined : () => !isAlive(containerdPid));
     // dockerd stops its managed containerd on a clean exit; after a SIGKILL it may not have.
     if (containerdPid !== undefined && isAlive(containerdPid)) killPid(containerdPid);
     for (const path of own.unmount) await unmountUnder(path);
