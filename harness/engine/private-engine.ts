@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile, mkdir, symlink, readFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile, mkdir, symlink, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exec, baseEnv } from "../exec/exec.ts";
-import { spawnDaemon, isAlive, killPid, type Daemon } from "../exec/daemon.ts";
+import { baseEnv } from "../exec/exec.ts";
+import { spawnDaemon, type Daemon } from "../exec/daemon.ts";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
-import { waitUntil } from "../util/wait-until.ts";
+import { answersOnSocket, waitUntil } from "../util/wait-until.ts";
 import type { BuildEnvironment } from "./build-environment.ts";
 import { unmountUnder } from "../lifecycle/unmount.ts";
 import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
@@ -41,6 +41,8 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
   const dockerd = findExecutable("dockerd");
   if (!dockerd)
     throw new EngineUnavailableError("dockerd was not found (needed for a private engine per grading run)");
+  const containerd = findExecutable("containerd");
+  if (!containerd) throw new EngineUnavailableError("containerd was not found (dockerd needs it)");
   const buildx = findBuildxPlugin();
   if (!buildx) throw new EngineUnavailableError("the docker buildx plugin was not found");
 
@@ -101,6 +103,7 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
       dir,
       nsenter,
       dockerd,
+      containerd,
       netPath: net.path,
       cgroupParent: limits.cgroupParent,
       mirror,
@@ -199,6 +202,7 @@ interface DaemonSettings {
   readonly dir: string;
   readonly nsenter: string;
   readonly dockerd: string;
+  readonly containerd: string;
   readonly netPath: string;
   readonly cgroupParent: string;
   readonly mirror: string | undefined;
@@ -208,7 +212,12 @@ interface DaemonSettings {
   readonly disposeSandbox: () => Promise<void>;
 }
 
-/** Starts one dockerd of the run (its own data root, exec root, socket and containerd) and waits for it. */
+/**
+ * Starts one dockerd of the run (its own data root, exec root, socket and containerd) and waits
+ * for it. Its containerd is started first, serving before dockerd asks: a dockerd that starts its
+ * own gets no answer at its first try and then waits out gRPC's one-second backoff, and on its way
+ * out sleeps another second before it sees that containerd has stopped.
+ */
 async function startEngineDaemon(
   settings: DaemonSettings,
   own: {
@@ -222,8 +231,29 @@ async function startEngineDaemon(
 ): Promise<{ dispose: () => Promise<void> }> {
   const { dir, mirror } = settings;
   const execRoot = join(dir, `exec-${own.name}`);
+  const containerdDir = join(execRoot, "containerd");
+  const containerdSocket = join(containerdDir, "containerd.sock");
+  await mkdir(containerdDir, { recursive: true });
+  // What dockerd writes for a containerd it starts itself, minus what it would not use either.
+  const containerdToml = [
+    "version = 2",
+    `root = ${JSON.stringify(join(own.dataRoot, "containerd/daemon"))}`,
+    `state = ${JSON.stringify(join(containerdDir, "daemon"))}`,
+    'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+    "oom_score = 0",
+    "[grpc]",
+    `  address = ${JSON.stringify(containerdSocket)}`,
+    "  max_recv_message_size = 16777216",
+    "  max_send_message_size = 16777216",
+    "[debug]",
+    `  address = ${JSON.stringify(join(containerdDir, "containerd-debug.sock"))}`,
+    "",
+  ].join("\n");
+  const containerdConfig = join(containerdDir, "containerd.toml");
+  await writeFile(containerdConfig, containerdToml);
   const daemonJson = {
     features: { "containerd-snapshotter": true },
+    containerd: containerdSocket,
     "data-root": own.dataRoot,
     "exec-root": execRoot,
     pidfile: join(dir, `${own.name}.pid`),
@@ -240,33 +270,40 @@ async function startEngineDaemon(
   const configFile = join(dir, `${own.name}.json`);
   await writeFile(configFile, JSON.stringify(daemonJson, null, 2));
   let daemon: Daemon | undefined;
-  const containerdPidFile = join(execRoot, "containerd/containerd.pid");
+  let containerd: Daemon | undefined;
   const dispose = registerDisposer(`private ${own.name} ${dir}`, async () => {
-    const containerdPid = await readPid(containerdPidFile);
-    // dockerd's last act on SIGTERM is to wait for its containerd, looking once a second: with
-    // containerd gone it has nothing left to do, and everything it used is thrown away below.
-    await daemon?.stop(15_000, containerdPid === undefined ? undefined : () => !isAlive(containerdPid));
-    // dockerd stops its managed containerd on a clean exit; after a SIGKILL it may not have.
-    if (containerdPid !== undefined && isAlive(containerdPid)) killPid(containerdPid);
+    // dockerd first: it stops what still runs through its containerd.
+    await daemon?.stop();
+    await containerd?.stop();
     for (const path of own.unmount) await unmountUnder(path);
     await settings.disposeSandbox();
   });
   const logFile = join(dir, `${own.name}.log`);
+  const containerdLog = join(dir, `${own.name}-containerd.log`);
+  // Both in the run's network namespace: build steps on the host network share containerd's.
+  const inNamespace = (file: string) => [`--net=${settings.netPath}`, file];
+  const env = { PATH: searchPath(), HOME: dir };
   try {
-    daemon = spawnDaemon(
+    containerd = spawnDaemon(
       settings.nsenter,
-      [`--net=${settings.netPath}`, settings.dockerd, "--config-file", configFile],
+      [...inNamespace(settings.containerd), "--config", containerdConfig],
       {
-        env: { PATH: searchPath(), HOME: dir },
-        logFile,
+        env,
+        logFile: containerdLog,
       },
     );
+    fallback(dispose, [{ kill: containerd.pid }, ...own.unmount.map((path) => ({ unmountUnder: path }))]);
+    await waitForContainerd(containerdSocket, containerd, settings.startTimeoutMs, containerdLog);
+    daemon = spawnDaemon(settings.nsenter, [...inNamespace(settings.dockerd), "--config-file", configFile], {
+      env,
+      logFile,
+    });
     fallback(dispose, [
       { kill: daemon.pid },
-      { killPidFile: containerdPidFile },
+      { kill: containerd.pid },
       ...own.unmount.map((path) => ({ unmountUnder: path })),
     ]);
-    await waitForEngine(own.env, daemon, settings.startTimeoutMs, logFile);
+    await waitForEngine(own.socket, daemon, settings.startTimeoutMs, logFile);
   } catch (error) {
     await dispose();
     throw error;
@@ -274,23 +311,48 @@ async function startEngineDaemon(
   return { dispose };
 }
 
-async function waitForEngine(
-  env: Readonly<Record<string, string>>,
+/** Waits for containerd's socket to appear: it listens on it as the last step of its boot. */
+async function waitForContainerd(
+  socket: string,
   daemon: Daemon,
   timeoutMs: number,
   logFile: string,
 ): Promise<void> {
-  const answered = await waitUntil(
-    async () =>
-      (
-        await exec("docker", ["version", "--format", "{{.Server.Version}}"], {
-          env,
-          reject: false,
-          timeoutMs: 5000,
-        })
-      ).exitCode === 0,
-    { timeoutMs, gaveUp: () => daemon.hasExited() },
+  const serving = await waitUntil(
+    () =>
+      stat(socket).then(
+        (s) => s.isSocket(),
+        () => false,
+      ),
+    {
+      timeoutMs,
+      intervalMs: 10,
+      gaveUp: () => daemon.hasExited(),
+    },
   );
+  if (serving) return;
+  const log = await readFile(logFile, "utf8").catch(() => "");
+  throw new GraderError(
+    "ENGINE_START_FAILED",
+    daemon.hasExited()
+      ? `containerd exited while starting: ${log.trim().split("\n").slice(-3).join(" | ")}`
+      : `containerd did not start within ${timeoutMs / 1000}s; see ${logFile}`,
+    { hint: "Check that containerd and runc are installed (sudo bash harness/engine/provision.sh)" },
+  );
+}
+
+async function waitForEngine(
+  socket: string,
+  daemon: Daemon,
+  timeoutMs: number,
+  logFile: string,
+): Promise<void> {
+  // Asked in-process and often: a CLI call per poll cost more CPU than the engine's own start.
+  const answered = await waitUntil(() => answersOnSocket(socket, "/_ping", 5000), {
+    timeoutMs,
+    intervalMs: 25,
+    gaveUp: () => daemon.hasExited(),
+  });
   if (answered) return;
   if (daemon.hasExited()) {
     const log = await readFile(logFile, "utf8").catch(() => "");
@@ -304,10 +366,4 @@ async function waitForEngine(
     "ENGINE_START_FAILED",
     `dockerd did not answer within ${timeoutMs / 1000}s; see ${logFile}`,
   );
-}
-
-async function readPid(file: string): Promise<number | undefined> {
-  const text = await readFile(file, "utf8").catch(() => "");
-  const pid = Number(text.trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }

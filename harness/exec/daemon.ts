@@ -7,11 +7,8 @@ export interface Daemon {
   readonly logFile: string;
   readonly exited: Promise<number | undefined>;
   hasExited(): boolean;
-  /**
-   * SIGTERM to the group, then SIGKILL after `graceMs`, or as soon as `finished` (polled) says
-   * the daemon has nothing left to do but exit. Resolves when the leader is gone.
-   */
-  stop(graceMs?: number, finished?: () => boolean): Promise<void>;
+  /** SIGTERM to the group, then SIGKILL after `graceMs`. Resolves when the leader is gone. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export function spawnDaemon(
@@ -49,22 +46,15 @@ export function spawnDaemon(
     logFile: options.logFile,
     exited,
     hasExited: () => done,
-    async stop(graceMs = 15_000, finished?: () => boolean) {
+    async stop(graceMs = 15_000) {
       if (done) return;
       signalGroup("SIGTERM");
-      const deadline = performance.now() + graceMs;
-      let timer: NodeJS.Timeout | undefined;
-      const giveUp = new Promise<"kill">((resolve) => {
-        const poll = (): void => {
-          if (performance.now() >= deadline || finished?.() === true) resolve("kill");
-          else timer = setTimeout(poll, finished ? 20 : deadline - performance.now()).unref();
-        };
-        poll();
-      });
-      const ended = await Promise.race([exited, giveUp]).finally(() => {
-        clearTimeout(timer);
-      });
-      if (ended === "kill" && !done) {
+      const timer = new Promise<"timeout">((resolve) =>
+        setTimeout(() => {
+          resolve("timeout");
+        }, graceMs).unref(),
+      );
+      if ((await Promise.race([exited, timer])) === "timeout") {
         signalGroup("SIGKILL");
         await exited;
       }
