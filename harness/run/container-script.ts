@@ -121,7 +121,6 @@ export class ContainerScript {
         await container.kill().catch(() => undefined);
         return result({ timedOut: true });
       }
-      console.error("T waited", performance.now() - started);
       // The last output may still be on its way when the wait returns.
       let grace: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -132,7 +131,6 @@ export class ContainerScript {
       ]).finally(() => {
         clearTimeout(grace);
       });
-      console.error("T ended", performance.now() - started);
       return result({ exitCode: ended.StatusCode });
     } catch (error) {
       return result({ error: errorMessage(error) });
