@@ -87,6 +87,13 @@ export default tseslint.config(
     ["graders/**"],
   ),
   {
+    // Gradings report through their progress and report sinks: a console line from a module
+    // would land in learners' terminals and CI logs. Only the CLIs and benchmarks print.
+    files: ["harness/**/*.ts", "graders/**/*.ts"],
+    ignores: [...TEST_FILES, "harness/cli/**"],
+    rules: { "no-console": "error" },
+  },
+  {
     // Callbacks passed to the browser run in the page, typed without the DOM library.
     files: ["**/*.browser.test.ts"],
     rules: {
