@@ -298,11 +298,7 @@ async function startEngineDaemon(
       env,
       logFile,
     });
-    fallback(dispose, [
-      { kill: daemon.pid },
-      { kill: containerd.pid },
-      ...own.unmount.map((path) => ({ unmountUnder: path })),
-    ]);
+    fallback(dispose, [{ kill: daemon.pid }]);
     await waitForEngine(own.socket, daemon, settings.startTimeoutMs, logFile);
   } catch (error) {
     await dispose();
