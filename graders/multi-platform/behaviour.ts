@@ -159,21 +159,23 @@ export async function gradeBehaviour(
     const service = ctx.exercise.service;
     if (!service) throw new Error("the exercise declares no service to probe");
     const probe = new ServiceProbe(engine.environment.dockerHost, engine.environment.probeHost);
-    const results = [];
-    for (const platform of required) {
-      const image = images.get(platform);
-      if (!image) continue;
-      ctx.progress(`starting the ${platform} image${platform === HOST_PLATFORM ? "" : " under QEMU"}...`);
-      results.push(
-        await probe.probe({
-          image: `${ref.registry}/${ref.repository}@${image.manifestDigest}`,
-          platform,
-          path: service.healthPath,
-          portVariable: service.portVariable,
-          timeoutMs: 30_000,
-        }),
-      );
-    }
+    // Each platform's image in a container of its own, at once: neither waits for the other.
+    const results = await Promise.all(
+      required.flatMap((platform) => {
+        const image = images.get(platform);
+        if (!image) return [];
+        ctx.progress(`starting the ${platform} image${platform === HOST_PLATFORM ? "" : " under QEMU"}...`);
+        return [
+          probe.probe({
+            image: `${ref.registry}/${ref.repository}@${image.manifestDigest}`,
+            platform,
+            path: service.healthPath,
+            portVariable: service.portVariable,
+            timeoutMs: 30_000,
+          }),
+        ];
+      }),
+    );
     for (const r of results) ctx.measurements[`run.${r.platform}.startMs`] = Math.round(r.startMs);
     const sick = results.filter((r) => !r.healthy);
     card.judge(

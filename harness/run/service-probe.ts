@@ -38,6 +38,9 @@ export class ServiceProbe {
 
   private readonly probeHost: string;
 
+  /** Ports of this probe's containers still running: probes at once must not share one. */
+  private readonly portsInUse = new Set<number>();
+
   /** `probeHost`: where containers with host networking are reached (the run's namespace). */
   constructor(dockerHost: string, probeHost = "127.0.0.1") {
     this.docker = dockerClient(dockerHost);
@@ -56,7 +59,9 @@ export class ServiceProbe {
 
   async probe(request: ProbeRequest): Promise<ProbeResult> {
     const started = performance.now();
-    const port = await freePort();
+    let port = await freePort();
+    while (this.portsInUse.has(port)) port = await freePort();
+    this.portsInUse.add(port);
     let container: Docker.Container | undefined;
     let detail = "not started";
     let body = "";
@@ -130,6 +135,7 @@ export class ServiceProbe {
       };
     } finally {
       await container?.remove({ force: true }).catch(() => undefined);
+      this.portsInUse.delete(port);
       if (!had)
         await this.docker
           .getImage(image)
