@@ -1,4 +1,41 @@
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+// The integration files that take longest on 2 cores, longest first: the emulated arm64 compile
+// and exercise 05's Go gradings, then the other graders. Started first, they overlap the short
+// files instead of running alone at the end (a fresh clone has no timings for vitest to go by).
+const LONGEST_FIRST = [
+  "graders/multi-platform/",
+  "graders/ssh-mounts/",
+  "graders/signing/",
+  "graders/cache-mounts/",
+  "graders/cache-export/",
+  "graders/build-secrets/",
+  "harness/farm/farm.int.test.ts",
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (spec: TestSpecification): number => {
+      const at = LONGEST_FIRST.findIndex((part) => spec.moduleId.includes(`/${part}`));
+      return at === -1 ? LONGEST_FIRST.length : at;
+    };
+    // Projects keep their order; within one, the known long files go first, the rest as before.
+    const project = new Map<string, number>();
+    for (const [i, spec] of sorted.entries())
+      if (!project.has(spec.project.name)) project.set(spec.project.name, i);
+    return sorted
+      .map((spec, i) => ({ spec, i }))
+      .sort(
+        (a, b) =>
+          (project.get(a.spec.project.name) ?? 0) - (project.get(b.spec.project.name) ?? 0) ||
+          rank(a.spec) - rank(b.spec) ||
+          a.i - b.i,
+      )
+      .map(({ spec }) => spec);
+  }
+}
 
 // Four projects for two audiences. Learners' `npm test` runs `submission` (their attempted
 // exercises, graded) and `unit` (no daemon, seconds). Maintainers' `npm run test:all` adds
@@ -6,6 +43,7 @@ import { defineConfig } from "vitest/config";
 // CI-side GitHub tools, which start processes and take a minute) and `integration` (the engine).
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {
