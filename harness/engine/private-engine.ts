@@ -118,7 +118,6 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
       name: "engine",
       dataRoot: limits.dataRoot,
       socket,
-      env,
       unmount: [dir],
     });
     // Runners made later go first: the run's engine and sandbox outlive them.
@@ -183,7 +182,6 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
         name,
         dataRoot: join(limitsOf.dataRoot, name),
         socket: runnerSocket,
-        env: runnerEnv,
         unmount: [join(limitsOf.dataRoot, name), join(dir, `exec-${name}`)],
       },
     );
@@ -224,7 +222,6 @@ async function startEngineDaemon(
     name: string;
     dataRoot: string;
     socket: string;
-    env: Readonly<Record<string, string>>;
     /** Where its mounts live (all of the run's folder, for the run's first engine). */
     unmount: readonly string[];
   },
