@@ -1,3 +1,0 @@
-module course.test/beacon
-
-go 1.22
