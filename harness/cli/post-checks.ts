@@ -8,7 +8,8 @@ import { postGrades, type TrustedExercise } from "../github/post-grades.ts";
 const USAGE = `usage: post-checks --repo OWNER/NAME --run-id ID
 Posts one GitHub check run per exercise for a finished "grade" run of a pull request, after
 checking with GitHub's API that the run and the pull request can be trusted (token: GITHUB_TOKEN
-with checks: write, actions: read, pull-requests: read; API: GITHUB_API_URL).
+with checks: write, actions: read, pull-requests: read; API: GITHUB_API_URL). Writes are a second
+apart, as GitHub asks; GRADER_GITHUB_WRITE_SPACING_MS changes that (0 for a local stand-in).
 Exit status: 0 every exercise scored, 1 some exercise not graded or not posted (see the log), 2 bad usage.`;
 
 async function main(): Promise<number> {
@@ -20,12 +21,20 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
+  const spacing = process.env["GRADER_GITHUB_WRITE_SPACING_MS"];
+  if (spacing !== undefined && !/^\d{1,5}$/.test(spacing)) {
+    process.stderr.write(
+      `post-checks: GRADER_GITHUB_WRITE_SPACING_MS must be a whole number of milliseconds (0 to 99999), not ${JSON.stringify(spacing)}\n`,
+    );
+    return 2;
+  }
   // The default branch's own exercises and graders: what a trusted report must match.
   const exercises: TrustedExercise[] = [];
   for (const e of await listExercises()) exercises.push({ id: e.id, checks: (await loadGrader(e)).checks });
   const client = createGitHubClient({
     token,
     ...(process.env["GITHUB_API_URL"] ? { baseUrl: process.env["GITHUB_API_URL"] } : {}),
+    ...(spacing === undefined ? {} : { writeSpacingMs: Number(spacing) }),
     log: (m) => process.stdout.write(`${m}\n`),
   });
   return postGrades({

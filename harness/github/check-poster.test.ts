@@ -20,11 +20,13 @@ afterEach(async () => {
   expect(github.violations).toEqual([]);
 });
 
-function poster(): CheckPoster {
+/** A poster on the fake; its writes follow each other at once unless GitHub's spacing is asked for. */
+function poster(options: { githubSpacing?: boolean } = {}): CheckPoster {
   const client = createGitHubClient({
     token: "ghs_test",
     baseUrl: github.url,
     retryBaseMs: 10,
+    ...(options.githubSpacing ? {} : { writeSpacingMs: 0 }),
     log: (m) => log.push(m),
   });
   return new CheckPoster(client, {
@@ -73,8 +75,11 @@ describe("check runs through the Checks API", () => {
     ]);
   });
 
-  it("sends more than 50 annotations in batches of 50", async () => {
-    const result = await poster().post(manyFindings(120));
+  it("sends more than 50 annotations in batches of 50, a second apart as GitHub asks", async () => {
+    const started = performance.now();
+    const result = await poster({ githubSpacing: true }).post(manyFindings(120));
+    // Three writes: two gaps of at least a second by default.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1900);
     expect(result.ok).toBe(true);
     const writes = github.requests.filter((r) => r.method !== "GET");
     expect(

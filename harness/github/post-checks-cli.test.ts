@@ -37,7 +37,7 @@ function forkPullRequest(
   github.addWorkflowRun({ ...GRADING_RUN, id: RUN, workflowId: gradeWorkflow, ...run });
 }
 
-const post = (runId = RUN) =>
+const post = (runId = RUN, spacing = "0") =>
   exec(
     process.execPath,
     [join(REPO_ROOT, "bin/post-checks.js"), "--repo", "course/lesson", "--run-id", String(runId)],
@@ -49,6 +49,8 @@ const post = (runId = RUN) =>
         HOME: process.env["HOME"] ?? "/root",
         GITHUB_TOKEN: "ghs_x",
         GITHUB_API_URL: github.url,
+        // The fake needs no second between writes (the default's spacing is check-poster.test.ts's).
+        GRADER_GITHUB_WRITE_SPACING_MS: spacing,
       },
     },
   );
@@ -124,6 +126,15 @@ describe("post-checks: trusted scores only", { timeout: 60_000 }, () => {
       expect(summary).toContain("`.github/workflows/grade.yml`");
       expect(summary).toContain("`graders/cache-mounts/checks.ts`");
     }
+  });
+
+  it("refuses a write spacing that is not a number of milliseconds, before any request", async () => {
+    const result = await post(RUN, "1s");
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      'GRADER_GITHUB_WRITE_SPACING_MS must be a whole number of milliseconds (0 to 99999), not "1s"',
+    );
+    expect(github.requests).toEqual([]);
   });
 
   it("refuses a run of another workflow that is also named grade", async () => {
