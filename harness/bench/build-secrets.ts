@@ -16,14 +16,14 @@ import { detectMirror } from "../engine/open-environment.ts";
 import { loadExercise } from "../grading/exercise.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { scopedNpmrc, startPrivateNpmRegistry } from "../run/private-npm-registry.ts";
-import { median, seconds as s } from "./figures.ts";
+import { median, roundsArg, seconds as s } from "./figures.ts";
 import { fullProject } from "./full-project.ts";
 import { proxyBuildArgs } from "../buildx/proxy-build-args.ts";
 import { timedGrading } from "./timed-grading.ts";
 import { openRawEnvironment, useBuiltInFrontend } from "./raw-baseline.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
-const rounds = Number(values.rounds);
+const rounds = roundsArg(values.rounds);
 const mirror = await detectMirror();
 const exercise = await loadExercise("03-build-secrets");
 

@@ -19,11 +19,11 @@ import { loadExercise } from "../grading/exercise.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { fullProject } from "./full-project.ts";
 import { timedGrading } from "./timed-grading.ts";
-import { median, seconds } from "./figures.ts";
+import { median, roundsArg, seconds } from "./figures.ts";
 import { openRawEnvironment } from "./raw-baseline.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "1" } } });
-const rounds = Number(values.rounds);
+const rounds = roundsArg(values.rounds);
 const s = (ms: number): string => seconds(ms, 1);
 const mirror = await detectMirror();
 const exercise = await loadExercise("04-cache-backends");

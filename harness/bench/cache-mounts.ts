@@ -16,11 +16,11 @@ import { proxyBuildArgs } from "../buildx/proxy-build-args.ts";
 import { loadExercise } from "../grading/exercise.ts";
 import { composeSubmission } from "../grading/fixtures.ts";
 import { gradeExercise } from "../grading/run-grading.ts";
-import { median, seconds } from "./figures.ts";
+import { median, roundsArg, seconds } from "./figures.ts";
 import { openRawEnvironment, useBuiltInFrontend } from "./raw-baseline.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
-const rounds = Number(values.rounds);
+const rounds = roundsArg(values.rounds);
 const s = (ms: number): string => seconds(ms, 2);
 const mirror = await detectMirror();
 const exercise = await loadExercise("01-cache-mounts");

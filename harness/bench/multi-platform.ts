@@ -12,7 +12,7 @@ import { loadExercise } from "../grading/exercise.ts";
 import { listWrongFixtures } from "../grading/fixtures.ts";
 import { gradeFixture } from "../grading/testing/grade-fixture.ts";
 import { formatDuration } from "../report/format.ts";
-import { median } from "./figures.ts";
+import { median, roundsArg } from "./figures.ts";
 import { fullProject } from "./full-project.ts";
 
 const { values } = parseArgs({
@@ -21,7 +21,7 @@ const { values } = parseArgs({
     "reference-only": { type: "boolean", default: false },
   },
 });
-const rounds = Number(values.rounds);
+const rounds = roundsArg(values.rounds);
 const exercise = await loadExercise("02-multi-platform");
 const mirror = await detectMirror();
 const emulated = (await listWrongFixtures(exercise)).find((f) => f.name === "emulated-compile");

@@ -17,12 +17,12 @@ import { loadExercise } from "../grading/exercise.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { readPushedImage } from "../grading/kit/pushed-image.ts";
 import { Cosign } from "../sign/cosign.ts";
-import { median, seconds as s } from "./figures.ts";
+import { median, roundsArg, seconds as s } from "./figures.ts";
 import { fullProject } from "./full-project.ts";
 import { timedGrading } from "./timed-grading.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "1" } } });
-const rounds = Number(values.rounds);
+const rounds = roundsArg(values.rounds);
 const mirror = await detectMirror();
 const exercise = await loadExercise("06-sign-verify");
 

@@ -16,11 +16,11 @@ import { loadExercise } from "../grading/exercise.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { startSshGitServer } from "../run/ssh-git-server.ts";
 import { timedGrading } from "./timed-grading.ts";
-import { median, seconds as s } from "./figures.ts";
+import { median, roundsArg, seconds as s } from "./figures.ts";
 import { fullProject } from "./full-project.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "1" } } });
-const rounds = Number(values.rounds);
+const rounds = roundsArg(values.rounds);
 const mirror = await detectMirror();
 const exercise = await loadExercise("05-ssh-heredocs-mounts");
 
