@@ -39,7 +39,7 @@ for (const exercise of exercises) {
     }
     if (!attempted) {
       // Skipped on purpose: the learner has not changed this exercise's files yet, so there is
-      // nothing of theirs to grade (the published course repo passes with all three skipped).
+      // nothing of theirs to grade (the published course repo passes with every exercise skipped).
       it.skip(`not attempted: edit ${exercise.learnerFiles.join(" and ")} in exercises/${exercise.id}/workspace to start`, () =>
         undefined);
       return;
