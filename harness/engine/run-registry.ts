@@ -9,6 +9,7 @@ import { freePort, freePortIn } from "../util/free-port.ts";
 import type { PortRange } from "./service-host.ts";
 import { answers, waitUntil } from "../util/wait-until.ts";
 import { startTcpForwarder, type TcpForwarder } from "../util/tcp-forwarder.ts";
+import { startRegistryFront } from "./registry-front.ts";
 
 /** A private OCI registry that lives only for one grading run, where its builds reach it. */
 export interface RunRegistry {
@@ -87,6 +88,11 @@ async function launch(
   port: number,
   options: { loopbackAlias?: boolean },
 ): Promise<RunRegistry | undefined> {
+  // The registry itself listens on a loopback port of its own; every client is given the
+  // front's address, which keeps reads of a tag from meeting its rewrite.
+  const innerPort = await freePort("127.0.0.1");
+  const front = await startRegistryFront(place.serviceHost, port, innerPort);
+  if (!front) return undefined;
   const dir = await mkdtemp(join(tmpdir(), "bkg-reg-"));
   const host = `${place.serviceHost}:${port}`;
   await writeFile(
@@ -95,7 +101,7 @@ async function launch(
       "version: 0.1",
       "log: { level: error, accesslog: { disabled: true } }",
       `storage: { filesystem: { rootdirectory: ${join(dir, "data")} }, delete: { enabled: true } }`,
-      `http: { addr: ${host} }`,
+      `http: { addr: 127.0.0.1:${String(innerPort)} }`,
       "",
     ].join("\n"),
   );
@@ -107,6 +113,7 @@ async function launch(
   const dispose = registerDisposer(`registry ${host}`, async () => {
     running.delete(host);
     await alias?.close();
+    await front.close();
     await daemon.stop(5000);
     await rm(dir, { recursive: true, force: true });
   });
