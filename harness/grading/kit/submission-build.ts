@@ -11,7 +11,8 @@ import type { GradingContext, GradingEngine } from "../grader.ts";
  * One build of the submission, as every grader runs it: retried on the grading machine's own
  * transient failures, stopped with an error when the machine (not the learner) is at fault,
  * timed into `<label>.durationMs` (all attempts, with `<label>.attempts` when retried), its
- * progress shown under `name`.
+ * progress shown under `name`. The result's durationMs is that same time, so what a check says
+ * agrees with the measurement.
  */
 export async function buildSubmission(
   ctx: GradingContext,
@@ -48,5 +49,5 @@ export async function buildSubmission(
   }
   if (result.frontendNote && !ctx.notes.includes(result.frontendNote)) ctx.notes.push(result.frontendNote);
   ctx.progress(`${name} ${result.ok ? "done" : "failed"} in ${formatDuration(durationMs)}`);
-  return result;
+  return retries > 0 ? { ...result, durationMs } : result;
 }
