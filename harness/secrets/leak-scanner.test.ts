@@ -116,6 +116,28 @@ describe("leak scanner", () => {
     ]);
   });
 
+  it("finds it in config fields nobody named: Volumes, Healthcheck, a builder's own, author", () => {
+    // Fields this project's types do not declare still arrive in the config JSON a registry serves.
+    const inside = {
+      Volumes: { [`/data/${canary.value}`]: {} },
+      Healthcheck: { Test: ["CMD", "true"] },
+      StopSignal: "SIGTERM",
+      "x-vendor": [{ deep: Buffer.from(canary.value).toString("hex") }],
+    };
+    const outside = { author: Buffer.from(`by ${canary.value}`).toString("base64") };
+    const found = scanConfig(
+      { ...image, config: { ...image.config, ...outside, config: { ...image.config.config, ...inside } } },
+      canary,
+    );
+    expect(found.map((f) => f.where)).toEqual([
+      "config Env AUTH",
+      "config Volumes",
+      "config x-vendor",
+      "config (image) author",
+    ]);
+    expect(found.find((f) => f.where === "config (image) author")?.encodings.join()).toMatch(/base64/);
+  });
+
   it("finds files in every layer, deleted, hard-linked, deep, split across blocks, gzip and zstd", async () => {
     const findings = await scanLayers(source, image, canary);
     const byPath = new Map(findings.map((f) => [f.where.replace(/^layer \d \([0-9a-f]+\) /, ""), f]));

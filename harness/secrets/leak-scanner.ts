@@ -29,18 +29,28 @@ export function scanHistory(image: PlatformImage, canary: Canary): LeakFinding[]
   });
 }
 
-/** The image config a `docker inspect` shows: Env, Labels, Cmd, Entrypoint, User, WorkingDir, OnBuild. */
+/** Config fields searched by name first, so a finding says which one (Env and Labels per entry). */
+const NAMED_FIELDS = ["Env", "Labels", "Cmd", "Entrypoint", "User", "WorkingDir", "OnBuild", "ExposedPorts"];
+
+/**
+ * The image config a `docker inspect` shows: Env, Labels, Cmd, Entrypoint, User, WorkingDir,
+ * OnBuild and every other field it carries (Volumes, StopSignal, Healthcheck, Shell, author,
+ * whatever a builder adds), so a value that reached the config is found wherever it sits.
+ */
 export function scanConfig(image: PlatformImage, canary: Canary): LeakFinding[] {
-  const config = image.config.config ?? {};
+  const config: Readonly<Record<string, unknown>> = image.config.config ?? {};
+  const labels = image.config.config?.Labels ?? {};
+  const outside: [string, unknown][] = Object.entries(image.config);
   const fields: [string, unknown][] = [
-    ...(config.Env ?? []).map((e): [string, unknown] => [`Env ${e.split("=")[0] ?? ""}`, e]),
-    ...Object.entries(config.Labels ?? {}).map(([k, v]): [string, unknown] => [`Labels ${k}`, `${k}=${v}`]),
-    ["Cmd", config.Cmd],
-    ["Entrypoint", config.Entrypoint],
-    ["User", config.User],
-    ["WorkingDir", config.WorkingDir],
-    ["OnBuild", config.OnBuild],
-    ["ExposedPorts", config.ExposedPorts],
+    ...(image.config.config?.Env ?? []).map((e): [string, unknown] => [`Env ${e.split("=")[0] ?? ""}`, e]),
+    ...Object.entries(labels).map(([k, v]): [string, unknown] => [`Labels ${k}`, `${k}=${v}`]),
+    ...NAMED_FIELDS.slice(2).map((name): [string, unknown] => [name, config[name]]),
+    ...Object.entries(config).filter(([name]) => !NAMED_FIELDS.includes(name)),
+    // Outside .config: author (MAINTAINER), and anything but the history and layer digests,
+    // which the history search and the layer search cover.
+    ...outside
+      .filter(([name]) => !["config", "history", "rootfs"].includes(name))
+      .map(([name, value]): [string, unknown] => [`(image) ${name}`, value]),
   ];
   const findings: LeakFinding[] = [];
   for (const [field, value] of fields) {
