@@ -87,9 +87,9 @@ describe("the run registry's front", () => {
         await waitUntil(() => answers(`http://127.0.0.1:${String(innerPort)}/v2/`), { timeoutMs: 15_000 }),
       ).toBe(true);
       // The race is real: straight to the registry, some HEADs read a half-written link.
-      const bare = await hammer(`http://127.0.0.1:${String(innerPort)}/v2/bare`, 2500);
+      const bare = await hammer(`http://127.0.0.1:${String(innerPort)}/v2/bare`, 1000);
       expect(serverErrors(bare), JSON.stringify(bare)).toBeGreaterThan(0);
-      const fronted = await hammer(`http://127.0.0.1:${String(front?.port)}/v2/fronted`, 2500);
+      const fronted = await hammer(`http://127.0.0.1:${String(front?.port)}/v2/fronted`, 1000);
       expect(serverErrors(fronted), JSON.stringify(fronted)).toBe(0);
       expect(fronted["HEAD 200"] ?? 0).toBeGreaterThan(0);
       expect(fronted["PUT 201"] ?? 0).toBeGreaterThan(0);
