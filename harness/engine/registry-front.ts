@@ -65,6 +65,10 @@ export function startRegistryFront(
   server.headersTimeout = 60_000;
   // An upload lasts as long as the build that sends it, which has its own timeout.
   server.requestTimeout = 0;
+  // Idle connections stay open until the run ends, as the registry's own do. Node closes them
+  // after 5 s by default, and the grader's fetch in this same process, its event loop held up by
+  // a search, can send its next request on a connection that is being closed ("terminated").
+  server.keepAliveTimeout = 0;
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") resolve(undefined);
