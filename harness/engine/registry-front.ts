@@ -1,4 +1,5 @@
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
+import { Agent, createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { relayRequest } from "../util/http-relay.ts";
 import { KeyedRwLock, type Release } from "../util/keyed-rw-lock.ts";
 
 /**
@@ -115,16 +116,5 @@ async function relay(
   // The front has already answered any Expect: 100-continue itself.
   const headers = { ...req.headers };
   delete headers.expect;
-  const upstream = request(
-    { host: "127.0.0.1", port: upstreamPort, method: req.method, path: req.url, headers, agent },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  upstream.on("error", () => {
-    if (!res.headersSent) res.writeHead(502);
-    res.end();
-  });
-  req.pipe(upstream);
+  relayRequest(req, res, { host: "127.0.0.1", port: upstreamPort, headers, agent });
 }

@@ -1,5 +1,6 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { relayRequest } from "../util/http-relay.ts";
 
 /**
  * A registry as a run sees it: GET and HEAD only, forwarded upstream. For the base-image mirror,
@@ -51,25 +52,16 @@ function forward(
     req.resume();
     return;
   }
-  const upstream = request(
+  relayRequest(
+    req,
+    res,
     {
       host: target.hostname,
       port: target.port || 80,
-      method: req.method,
-      path: req.url ?? "/",
       headers: options.keepHost ? req.headers : { ...req.headers, host: target.host },
     },
-    (answer) => {
-      options.onAnswer?.(req.method ?? "GET", req.url ?? "/", answer.statusCode ?? 502);
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
+    (status) => options.onAnswer?.(req.method ?? "GET", req.url ?? "/", status),
   );
-  upstream.on("error", () => {
-    if (!res.headersSent) res.writeHead(502);
-    res.end();
-  });
-  req.pipe(upstream);
 }
 
 export function listen(server: Server, host: string): Promise<ReadOnlyProxy> {
