@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { spawnDaemon } from "../exec/daemon.ts";
@@ -61,6 +62,18 @@ async function hammer(base: string, ms: number): Promise<Record<string, number>>
   return counts;
 }
 
+/** What the front answers to bytes sent as they are, up to its first reply. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(text));
+    socket.once("data", (data) => {
+      resolve(data.toString("latin1"));
+      socket.destroy();
+    });
+    socket.once("error", reject);
+  });
+}
+
 const serverErrors = (counts: Record<string, number>): number =>
   Object.entries(counts)
     .filter(([k]) => /\s5\d\d$/.test(k))
@@ -93,6 +106,13 @@ describe("the run registry's front", () => {
       expect(serverErrors(fronted), JSON.stringify(fronted)).toBe(0);
       expect(fronted["HEAD 200"] ?? 0).toBeGreaterThan(0);
       expect(fronted["PUT 201"] ?? 0).toBeGreaterThan(0);
+      // A request line no URL parser accepts gets an answer, and the front goes on serving.
+      const answer = await rawRequest(
+        front?.port ?? 0,
+        "GET http://[::1/v2/x/manifests/t HTTP/1.1\r\nHost: x\r\n\r\n",
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 \d{3}/);
+      expect(await answers(`http://127.0.0.1:${String(front?.port)}/v2/`)).toBe(true);
     } finally {
       await front?.close();
       await daemon.stop(5000);

@@ -42,5 +42,7 @@ describe("which requests the registry's front serialises", () => {
     expect(lockFor("GET", "/v2/")).toBeUndefined();
     expect(lockFor("GET", "/v2/submission/tags/list")).toBeUndefined();
     expect(lockFor("GET", "/v2/submission/blobs/not-a-digest")).toBeUndefined();
+    // A target no URL parser accepts (a build can send anything) takes no lock and throws nothing.
+    expect(lockFor("GET", "http://[::1/v2/x/manifests/latest")).toBeUndefined();
   });
 });

@@ -26,6 +26,8 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /** Which lock a registry API request needs; undefined when it reads or writes no link file. */
 export function lockFor(method: string, url: string): FrontLock | undefined {
+  // A request target no URL parser accepts touches no link: the registry refuses it itself.
+  if (!URL.canParse(url, "http://front")) return undefined;
   const { pathname, searchParams } = new URL(url, "http://front");
   const reads = method === "GET" || method === "HEAD";
   const manifest = /^\/v2\/(.+)\/manifests\/[^/]+$/.exec(pathname);
@@ -61,7 +63,10 @@ export function startRegistryFront(
   const locks = new KeyedRwLock();
   const agent = new Agent({ keepAlive: true });
   const server = createServer((req, res) => {
-    void relay(req, res, upstreamPort, agent, locks);
+    // A request from a build is data: whatever goes wrong with it ends that request, not the run.
+    relay(req, res, upstreamPort, agent, locks).catch(() => {
+      res.destroy();
+    });
   });
   server.headersTimeout = 60_000;
   // An upload lasts as long as the build that sends it, which has its own timeout.

@@ -11,11 +11,20 @@ export function relayRequest(
   target: RequestOptions,
   onAnswer?: (status: number) => void,
 ): void {
-  const upstream = request({ ...target, method: req.method, path: req.url ?? "/" }, (answer) => {
-    onAnswer?.(answer.statusCode ?? 502);
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
+  let upstream;
+  try {
+    upstream = request({ ...target, method: req.method, path: req.url ?? "/" }, (answer) => {
+      onAnswer?.(answer.statusCode ?? 502);
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+  } catch {
+    // A target Node will not send on (characters a request line cannot carry) is the client's fault.
+    res.writeHead(400);
+    res.end();
+    req.resume();
+    return;
+  }
   upstream.on("error", () => {
     if (!res.headersSent) res.writeHead(502);
     res.end();
