@@ -110,7 +110,13 @@ export async function startPrivateNpmRegistry(
       keepHost: true,
       // Every package needs the token: a tarball answered 200 went to a client that had it.
       onAnswer: (method, path, status) => {
-        if (method === "GET" && status === 200 && new URL(path, inner).pathname.endsWith(".tgz"))
+        // The path is a build's to choose: one no URL parser accepts is no tarball.
+        if (
+          method === "GET" &&
+          status === 200 &&
+          URL.canParse(path, inner) &&
+          new URL(path, inner).pathname.endsWith(".tgz")
+        )
           downloads += 1;
       },
     });
