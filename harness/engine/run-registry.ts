@@ -91,8 +91,6 @@ async function launch(
   // The registry itself listens on a loopback port of its own; every client is given the
   // front's address, which keeps reads of a tag from meeting its rewrite.
   const innerPort = await freePort("127.0.0.1");
-  const front = await startRegistryFront(place.serviceHost, port, innerPort);
-  if (!front) return undefined;
   const dir = await mkdtemp(join(tmpdir(), "bkg-reg-"));
   const host = `${place.serviceHost}:${port}`;
   await writeFile(
@@ -105,6 +103,13 @@ async function launch(
       "",
     ].join("\n"),
   );
+  // Started last before the registry, so nothing that can fail is left between it and the
+  // disposer that closes it.
+  const front = await startRegistryFront(place.serviceHost, port, innerPort);
+  if (!front) {
+    await rm(dir, { recursive: true, force: true });
+    return undefined;
+  }
   const daemon = spawnDaemon(binary, ["serve", join(dir, "config.yml")], {
     env: { PATH: "/usr/bin:/bin" },
     logFile: join(dir, "registry.log"),
