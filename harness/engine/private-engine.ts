@@ -261,6 +261,9 @@ async function startEngineDaemon(
     "ip-forward": false,
     "ip-masq": false,
     "cgroup-parent": settings.cgroupParent,
+    // cgroupfs, never systemd (dockerd's default on cgroup v2 under systemd): the parent is a
+    // path made for the run (run-cgroup.ts), not a systemd slice.
+    "exec-opts": ["native.cgroupdriver=cgroupfs"],
     "registry-mirrors": mirror ? [mirror] : [],
     "insecure-registries": [...settings.insecureRegistries, ...(mirror ? [new URL(mirror).host] : [])],
   };

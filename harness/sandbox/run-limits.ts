@@ -1,10 +1,11 @@
-import { existsSync } from "node:fs";
-import { mkdir, readFile, statfs, writeFile, open } from "node:fs/promises";
+import { mkdir, statfs, open } from "node:fs/promises";
 import { join } from "node:path";
 import { exec } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
 import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 import { removeCgroupEverywhere } from "./cgroup-tree.ts";
+import { detectCgroupLayout, type CgroupLayout } from "./cgroup-layout.ts";
+import { createRunCgroup, type CgroupReadings, type RunCgroup } from "./run-cgroup.ts";
 
 /** What one grading run may use. Each can be set with a GRADER_LIMIT_* variable. */
 export interface LimitSettings {
@@ -36,9 +37,9 @@ export function limitsFromEnv(env: Readonly<Record<string, string | undefined>>)
 }
 
 /**
- * Limits of one run, enforced by the kernel: a cgroup (v1 memory and pids controllers) that
- * the run's engine puts every build step and container under (dockerd's cgroup-parent), and
- * an ext4 file system of fixed size, mounted from a sparse file, as the engine's data root.
+ * Limits of one run, enforced by the kernel: a cgroup (memory and pids, on cgroup v1 or v2)
+ * that the run's engine puts every build step and container under (dockerd's cgroup-parent),
+ * and an ext4 file system of fixed size, mounted from a sparse file, as the engine's data root.
  */
 export interface RunLimits {
   readonly settings: LimitSettings;
@@ -56,107 +57,102 @@ export interface RunLimits {
   dispose(): Promise<void>;
 }
 
-const CGROUP_ROOT = "/sys/fs/cgroup";
-
-export function cgroupV1Available(): boolean {
-  return (
-    existsSync(join(CGROUP_ROOT, "memory/memory.limit_in_bytes")) && existsSync(join(CGROUP_ROOT, "pids"))
-  );
-}
-
 export async function applyRunLimits(
   name: string,
   workDir: string,
   settings: LimitSettings,
+  layout: CgroupLayout = detectCgroupLayout(),
 ): Promise<RunLimits> {
-  if (!cgroupV1Available())
-    throw new GraderError(
-      "ENGINE_START_FAILED",
-      "per-run limits need the cgroup v1 memory and pids controllers",
-      {
-        hint: "Grade on a host with cgroup v1 (as the project's machines), or use GRADER_DRIVER=docker-container",
-      },
-    );
-  const memory = join(CGROUP_ROOT, "memory", name);
-  const pids = join(CGROUP_ROOT, "pids", name);
   const image = join(workDir, "disk.img");
   const dataRoot = join(workDir, "data");
   let mounted = false;
   const dispose = registerDisposer(`limits ${name}`, async () => {
     if (mounted) await exec("umount", ["-l", dataRoot], { reject: false, timeoutMs: 30_000 });
     // dockerd makes the cgroup in every hierarchy; remove them all, and what still runs in them.
-    await removeCgroupEverywhere(name);
+    await removeCgroupEverywhere(name, layout.root);
   });
   fallback(dispose, [{ unmountUnder: dataRoot }, { cgroup: name }]);
+  let cgroup: RunCgroup;
   try {
-    await mkdir(memory);
-    await mkdir(pids);
-    await writeFile(join(memory, "memory.limit_in_bytes"), String(settings.memoryBytes));
-    // No swap either: the limit is on memory and swap together where the kernel accounts swap.
-    await writeFile(join(memory, "memory.memsw.limit_in_bytes"), String(settings.memoryBytes)).catch(
-      () => undefined,
-    );
-    await writeFile(join(pids, "pids.max"), String(settings.pids));
-    const handle = await open(image, "w");
-    await handle.truncate(settings.diskBytes);
-    await handle.close();
-    // The disk lives as long as the run and is thrown away after it, even after a crash: no
-    // journal, no flush barriers and no access times. The engine's databases sync after every
-    // change, and on a loop device each sync would reach the machine's own disk.
-    await exec(
-      "mkfs.ext4",
-      ["-q", "-F", "-m", "0", "-O", "^has_journal", "-E", "lazy_itable_init=1", image],
-      {
-        timeoutMs: 60_000,
-      },
-    );
-    await mkdir(dataRoot);
-    await exec("mount", ["-o", "loop,noatime,nobarrier", image, dataRoot], { timeoutMs: 30_000 });
+    cgroup = await createRunCgroup(layout, name, settings);
+    await makeDataDisk(image, dataRoot, settings.diskBytes);
     mounted = true;
   } catch (error) {
     await dispose();
+    if (error instanceof GraderError) throw error;
     throw new GraderError("ENGINE_START_FAILED", `could not set the run's limits: ${String(error)}`, {
       cause: error,
     });
   }
-  const read = async (file: string): Promise<string> => readFile(file, "utf8").catch(() => "");
+  const disk = async (): Promise<{ used: number; free: number } | undefined> => {
+    const fs = await statfs(dataRoot).catch(() => undefined);
+    return fs && { used: (fs.blocks - fs.bfree) * fs.bsize, free: fs.bavail * fs.bsize };
+  };
   return {
     settings,
-    cgroupParent: `/${name}`,
+    cgroupParent: cgroup.parent,
     dataRoot,
     async breaches(output = "") {
-      const found: string[] = [];
-      // The step's own cgroup, where the kernel counts its failures, is gone once it failed:
-      // what remains is the run's peak at its limit, and the way the step died.
-      const memoryPeak = Number(await read(join(memory, "memory.max_usage_in_bytes"))) || 0;
-      if (
-        memoryPeak >= settings.memoryBytes * 0.98 &&
-        /exit code: 137|\bKilled\b|out of memory/i.test(output)
-      )
-        found.push(`memory (${formatLimit(settings.memoryBytes)})`);
-      const pidsPeak = Number(await read(join(pids, "pids.peak"))) || 0;
-      if (
-        pidsPeak >= settings.pids &&
-        /can't fork|fork failed|Resource temporarily unavailable|EAGAIN/i.test(output)
-      )
-        found.push(`processes (${settings.pids})`);
-      const fs = await statfs(dataRoot).catch(() => undefined);
-      const nearlyFull =
-        fs !== undefined && fs.bavail * fs.bsize < Math.min(64 * 1024 ** 2, settings.diskBytes * 0.01);
-      if (nearlyFull || /no space left on device/i.test(output))
-        found.push(`disk (${formatLimit(settings.diskBytes)})`);
-      return found;
+      const d = await disk();
+      return judgeBreaches(await cgroup.read(), d?.free, output, settings);
     },
     async usage() {
-      const fs = await statfs(dataRoot).catch(() => undefined);
+      const readings = await cgroup.read();
       return {
-        memoryPeakBytes: Number(await read(join(memory, "memory.max_usage_in_bytes"))) || 0,
-        pidsPeak: Number(await read(join(pids, "pids.peak"))) || 0,
-        diskUsedBytes: fs ? (fs.blocks - fs.bfree) * fs.bsize : 0,
+        memoryPeakBytes: readings.memoryPeakBytes,
+        pidsPeak: readings.pidsPeak,
+        diskUsedBytes: (await disk())?.used ?? 0,
       };
     },
     dispose,
   };
+}
+
+/**
+ * A sparse file formatted ext4 and loop-mounted: it lives as long as the run and is thrown away
+ * after it, even after a crash, so no journal, no flush barriers and no access times. The
+ * engine's databases sync after every change, and on a loop device each sync would reach the
+ * machine's own disk.
+ */
+async function makeDataDisk(image: string, dataRoot: string, bytes: number): Promise<void> {
+  const handle = await open(image, "w");
+  await handle.truncate(bytes);
+  await handle.close();
+  await exec("mkfs.ext4", ["-q", "-F", "-m", "0", "-O", "^has_journal", "-E", "lazy_itable_init=1", image], {
+    timeoutMs: 60_000,
+  });
+  await mkdir(dataRoot);
+  await exec("mount", ["-o", "loop,noatime,nobarrier", image, dataRoot], { timeoutMs: 30_000 });
+}
+
+/**
+ * Which limits a failed build reached (pure). The failed step's own cgroup is gone by now:
+ * what remains is the run's counts (v2: kills and refused forks; v1: peaks at the limit) and the
+ * way the step died, which must agree, so a step that failed for its own reasons in a run that
+ * once came near a limit is not blamed on it.
+ */
+export function judgeBreaches(
+  readings: CgroupReadings,
+  diskFreeBytes: number | undefined,
+  output: string,
+  settings: LimitSettings,
+): string[] {
+  const found: string[] = [];
+  const memoryHit =
+    readings.oomKills !== undefined
+      ? readings.oomKills > 0
+      : readings.memoryPeakBytes >= settings.memoryBytes * 0.98;
+  if (memoryHit && /exit code: 137|\bKilled\b|out of memory/i.test(output))
+    found.push(`memory (${formatLimit(settings.memoryBytes)})`);
+  const pidsHit =
+    (readings.forksRefused !== undefined && readings.forksRefused > 0) || readings.pidsPeak >= settings.pids;
+  if (pidsHit && /can't fork|fork failed|Resource temporarily unavailable|EAGAIN/i.test(output))
+    found.push(`processes (${settings.pids})`);
+  const nearlyFull =
+    diskFreeBytes !== undefined && diskFreeBytes < Math.min(64 * 1024 ** 2, settings.diskBytes * 0.01);
+  if (nearlyFull || /no space left on device/i.test(output))
+    found.push(`disk (${formatLimit(settings.diskBytes)})`);
+  return found;
 }
 
 /** In binary units, as the limits are set (GRADER_LIMIT_MEMORY_MIB, ..._DISK_GIB). */
