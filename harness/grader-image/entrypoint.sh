@@ -1,0 +1,32 @@
+#!/bin/sh
+# Runs first in the grader container (privileged), then the command it was given.
+set -eu
+
+# cgroup v2 (GitHub's runners, Docker Desktop, current Linux): the container is the root of its
+# own cgroup namespace, and a cgroup that holds processes cannot hand controllers to children.
+# Move this container's processes to a leaf, so that each run's cgroup can get memory and pids.
+# Only at our own namespace's root ("0::/"): never move a host's processes.
+if [ -f /sys/fs/cgroup/cgroup.controllers ] && [ "$(cat /proc/self/cgroup)" = "0::/" ]; then
+  mkdir -p /sys/fs/cgroup/grader
+  for pid in $(cat /sys/fs/cgroup/cgroup.procs); do
+    echo "$pid" > /sys/fs/cgroup/grader/cgroup.procs 2>/dev/null || true
+  done
+  echo "+memory +pids" > /sys/fs/cgroup/cgroup.subtree_control
+fi
+
+# arm64 RUN steps need QEMU registered with the kernel. Docker Desktop and most CI set-ups have
+# it; where it is missing, register the image's own (F: the kernel keeps the interpreter open,
+# so it works in every container).
+if [ "$(uname -m)" = x86_64 ]; then
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+  if [ -e /proc/sys/fs/binfmt_misc/register ] && [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+    sed 's/:\([A-EG-Z]*\)$/:\1F/' /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register 2>/dev/null \
+      && echo "grader image: registered QEMU for arm64 with the kernel" >&2 || true
+  fi
+fi
+
+# The command runs as a child, so the outputs can be handed back to the host's user after it.
+status=0
+node --import tsx /grader/harness/cli/main.ts "$@" || status=$?
+if [ -n "${GRADER_OWNER:-}" ] && [ -d /out ]; then chown -R "$GRADER_OWNER" /out 2>/dev/null || true; fi
+exit "$status"

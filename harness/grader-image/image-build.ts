@@ -1,0 +1,141 @@
+import { exec, baseEnv } from "../exec/exec.ts";
+import { EngineUnavailableError } from "../errors.ts";
+import { DOCKERFILE, IMAGE_REPOSITORY, imageTag } from "./image-tag.ts";
+
+/** How the grader image is built on this engine. */
+export interface ImageBuildRequest {
+  readonly root: string;
+  readonly tag: string;
+  /** A folder with the Debian packages (bookworm/, trixie/) for machines whose builds cannot reach Debian. */
+  readonly debs?: string | undefined;
+  /** Base image other than Docker Hub's node:20-bookworm-slim (a mirror's, a pinned digest). */
+  readonly base?: string | undefined;
+  /** The engine has no bridge network (as this project's own shared engine): build on the host's. */
+  readonly hostNetwork: boolean;
+}
+
+/** `docker buildx build` arguments for the grader image (pure). */
+export function imageBuildArgs(request: ImageBuildRequest): string[] {
+  return [
+    "buildx",
+    "build",
+    "--load",
+    "--progress=plain",
+    "--provenance=false",
+    "-t",
+    request.tag,
+    "-f",
+    `${request.root}/${DOCKERFILE}`,
+    ...(request.debs ? ["--build-context", `debs=${request.debs}`] : []),
+    ...(request.base ? ["--build-arg", `BASE=${request.base}`] : []),
+    ...(request.hostNetwork ? ["--network", "host"] : []),
+    request.root,
+  ];
+}
+
+/**
+ * The steps of a plain progress stream worth showing a learner (pure): each step as it starts,
+ * and errors; not the thousands of lines apt and npm print.
+ */
+export function progressLine(line: string): string | undefined {
+  const step = /^#\d+ (\[[^\]]+\] .*)$/.exec(line);
+  if (step?.[1]) return step[1].length > 120 ? `${step[1].slice(0, 117)}...` : step[1];
+  if (/^(#\d+ )?ERROR\b|^ERROR:/.test(line)) return line.slice(0, 300);
+  return undefined;
+}
+
+export interface HostEngine {
+  /** The CLI environment that reaches the host's engine (DOCKER_HOST, DOCKER_CONFIG...). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+let ensured: Map<string, Promise<string>> | undefined;
+
+/**
+ * The grader image for the checkout at `root`, built the first time (with its steps on
+ * `progress`), found by its tag afterwards; once per process. Older grader images are removed
+ * once the new one stands, so a machine keeps one.
+ */
+export function ensureGraderImage(
+  root: string,
+  engine: HostEngine,
+  progress: (message: string) => void,
+  options: { debs?: string | undefined; base?: string | undefined } = {},
+): Promise<string> {
+  ensured ??= new Map();
+  const known = ensured.get(root);
+  if (known) return known;
+  const made = buildIfMissing(root, engine, progress, options);
+  ensured.set(root, made);
+  made.catch(() => ensured?.delete(root));
+  return made;
+}
+
+async function buildIfMissing(
+  root: string,
+  engine: HostEngine,
+  progress: (message: string) => void,
+  options: { debs?: string | undefined; base?: string | undefined },
+): Promise<string> {
+  const tag = await imageTag(root);
+  const docker = (args: readonly string[]) =>
+    exec("docker", args, { env: engine.env, reject: false, timeoutMs: 60_000 });
+  if ((await docker(["image", "inspect", "--format", "{{.Id}}", tag])).exitCode === 0) return tag;
+  const bridge = await docker(["network", "inspect", "--format", "{{.Name}}", "bridge"]);
+  progress(`building the grader image ${tag} (once per version of the grader; a few minutes)...`);
+  let partial = "";
+  const started = performance.now();
+  const built = await exec(
+    "docker",
+    imageBuildArgs({ root, tag, debs: options.debs, base: options.base, hostNetwork: bridge.exitCode !== 0 }),
+    {
+      env: engine.env,
+      reject: false,
+      timeoutMs: 45 * 60_000,
+      onStderr: (chunk) => {
+        partial += chunk;
+        const lines = partial.split("\n");
+        partial = lines.pop() ?? "";
+        for (const line of lines) {
+          const shown = progressLine(line);
+          if (shown) progress(shown);
+        }
+      },
+    },
+  );
+  if (built.exitCode !== 0 || built.timedOut)
+    throw new EngineUnavailableError(
+      `building the grader image failed (${built.timedOut ? "timed out" : `docker buildx exited ${String(built.exitCode)}`})${partial ? `: ${partial.slice(-300)}` : ""}`,
+      {
+        hint: `Run: docker buildx build -f ${DOCKERFILE} . to see the whole output. It needs Docker Hub (node:20-bookworm-slim) and Debian's archive, or GRADER_IMAGE_DEBS`,
+      },
+    );
+  progress(`grader image ready (${((performance.now() - started) / 1000).toFixed(0)}s)`);
+  await removeOlderImages(tag, engine);
+  return tag;
+}
+
+async function removeOlderImages(keep: string, engine: HostEngine): Promise<void> {
+  const listed = await exec(
+    "docker",
+    ["image", "ls", IMAGE_REPOSITORY, "--format", "{{.Repository}}:{{.Tag}}"],
+    {
+      env: engine.env,
+      reject: false,
+      timeoutMs: 30_000,
+    },
+  );
+  const older = listed.stdout.split("\n").filter((t) => t.startsWith(`${IMAGE_REPOSITORY}:`) && t !== keep);
+  if (older.length > 0)
+    await exec("docker", ["image", "rm", ...older], { env: engine.env, reject: false, timeoutMs: 60_000 });
+}
+
+/** The host engine as the docker CLI finds it, without the host's other variables. */
+export function hostEngine(env: NodeJS.ProcessEnv = process.env): HostEngine {
+  const pass: Record<string, string> = {};
+  for (const key of ["DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"]) {
+    const value = env[key];
+    if (value !== undefined && value !== "") pass[key] = value;
+  }
+  return { env: baseEnv(pass) };
+}
