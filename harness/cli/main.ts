@@ -21,6 +21,8 @@ import { renderTerminal } from "../report/terminal-report.ts";
 import { stripControl } from "../report/safe-text.ts";
 import { disposeAll } from "../lifecycle/cleanup-registry.ts";
 import { errorMessage } from "../errors.ts";
+import { gradingHome } from "../grader-image/home.ts";
+import { gradeThroughImage } from "../grader-image/grade-in-image.ts";
 
 const USAGE = `usage: grade <exercise-id> [--submission DIR] [--out DIR] [--force] [--changed-files FILE]
        grade --all [--out DIR]
@@ -79,6 +81,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals[0] === "merge") return merge(positionals.slice(1), resolve(values.out));
+  // Where this machine cannot start the run's engines but a Docker engine answers (a laptop, a
+  // GitHub runner), the whole command runs in the grader image instead, word for word.
+  if (!values.list && (await gradingHome()) === "image")
+    return gradeThroughImage(argv, {
+      progress: (m) => process.stderr.write(`${m}\n`),
+      stdout: (c) => process.stdout.write(c),
+      stderr: (c) => process.stderr.write(c),
+    });
   const exercises = await listExercises();
   if (values.list) {
     for (const e of exercises) process.stdout.write(`${e.id}\t${e.title}\n`);
@@ -154,7 +164,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write("--submission applies to one exercise, not to --all\n");
     return 2;
   }
-  const color = process.stdout.isTTY && !process.env["NO_COLOR"];
+  // In the grader image, stdout is the container's: the host says whether it is a terminal.
+  const color = (process.stdout.isTTY || process.env["GRADER_COLOR"] === "1") && !process.env["NO_COLOR"];
   // In a pull request: edits outside the workspaces are not used, and each report says so.
   const changed = values["changed-files"]
     ? (await readFile(values["changed-files"], "utf8")).split("\n")
@@ -187,7 +198,10 @@ async function main(argv: string[]): Promise<number> {
         `warning: the report does not meet its schema (a grader bug): ${valid.errors.join("; ")}\n`,
       );
     const file = await writeReport(report, resolve(values.out));
-    if (!values.json) process.stdout.write(`${renderTerminal(report, { color })}\n  report: ${file}\n\n`);
+    if (!values.json)
+      process.stdout.write(
+        `${renderTerminal(report, { color })}\n  report: ${hostPath(file, resolve(values.out))}\n\n`,
+      );
     reports.push(report);
   }
   // Scripts read one JSON document: a report, or an array of them for --all.
@@ -210,6 +224,12 @@ main(process.argv.slice(2)).then(
     process.exitCode = 2;
   },
 );
+
+/** A path under the output folder as the host names it, when this runs in the grader image. */
+function hostPath(file: string, out: string): string {
+  const hostOut = process.env["GRADER_HOST_OUT"];
+  return hostOut && file.startsWith(`${out}/`) ? join(hostOut, file.slice(out.length + 1)) : file;
+}
 
 /** `grade merge DIR...`: several shards' outputs as one class, with the class views written to out. */
 async function merge(dirs: readonly string[], out: string): Promise<number> {

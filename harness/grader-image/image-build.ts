@@ -81,13 +81,13 @@ async function buildIfMissing(
   const docker = (args: readonly string[]) =>
     exec("docker", args, { env: engine.env, reject: false, timeoutMs: 60_000 });
   if ((await docker(["image", "inspect", "--format", "{{.Id}}", tag])).exitCode === 0) return tag;
-  const bridge = await docker(["network", "inspect", "--format", "{{.Name}}", "bridge"]);
+  const hostNetwork = !(await engineHasBridge(engine));
   progress(`building the grader image ${tag} (once per version of the grader; a few minutes)...`);
   let partial = "";
   const started = performance.now();
   const built = await exec(
     "docker",
-    imageBuildArgs({ root, tag, debs: options.debs, base: options.base, hostNetwork: bridge.exitCode !== 0 }),
+    imageBuildArgs({ root, tag, debs: options.debs, base: options.base, hostNetwork }),
     {
       env: engine.env,
       reject: false,
@@ -128,6 +128,16 @@ async function removeOlderImages(keep: string, engine: HostEngine): Promise<void
   const older = listed.stdout.split("\n").filter((t) => t.startsWith(`${IMAGE_REPOSITORY}:`) && t !== keep);
   if (older.length > 0)
     await exec("docker", ["image", "rm", ...older], { env: engine.env, reject: false, timeoutMs: 60_000 });
+}
+
+/** Whether the engine has its default bridge network (this project's shared engine has none). */
+export async function engineHasBridge(engine: HostEngine): Promise<boolean> {
+  const bridge = await exec("docker", ["network", "inspect", "--format", "{{.Name}}", "bridge"], {
+    env: engine.env,
+    reject: false,
+    timeoutMs: 20_000,
+  });
+  return bridge.exitCode === 0;
 }
 
 /** The host engine as the docker CLI finds it, without the host's other variables. */

@@ -182,7 +182,8 @@ function unsuited(exercise: Exercise, grader: Grader, environment: BuildEnvironm
   );
 }
 
-function errorReport(
+/** A report of a grading that could not be done, with the error's code, message and hint. */
+export function errorReport(
   exercise: Pick<Exercise, "id" | "title">,
   error: unknown,
   startedAt: Date,
