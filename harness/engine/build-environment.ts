@@ -1,8 +1,11 @@
 import type { RunLimits } from "../sandbox/run-limits.ts";
 import type { RunRegistry } from "./run-registry.ts";
 
-/** The drivers a grading run can build on. */
-export type DriverKind = "private-engine" | "docker-container" | "remote";
+/**
+ * The drivers a grading run can build on: an engine of its own (on a provisioned host, or in
+ * the grader image anywhere else), or a BuildKit endpoint of a farm.
+ */
+export type DriverKind = "private-engine" | "remote";
 
 /**
  * What a grading run builds with: an isolated builder that no other run shares, and the

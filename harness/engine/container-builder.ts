@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -11,11 +11,8 @@ import { proveRegistryReach } from "./registry-reach.ts";
 import type { PortRange } from "./service-host.ts";
 
 export interface BuildxBuilderOptions {
-  /** Docker endpoint that hosts the builder container (docker-container driver). */
+  /** The Docker engine the run's built images are started on (this machine's). */
   readonly dockerHost?: string;
-  /** Registries the builder reaches over plain HTTP (the run's registry, a loopback mirror). */
-  readonly insecureRegistries?: readonly string[];
-  readonly mirror?: string | undefined;
   /**
    * Where the run's registry and services listen (GRADER_SERVICE_HOST): loopback by default,
    * an address of this machine a remote endpoint reaches otherwise.
@@ -26,13 +23,11 @@ export interface BuildxBuilderOptions {
 }
 
 /**
- * A buildx builder created with `docker buildx create` for one run and removed with
- * `docker buildx rm` after it: the docker-container driver (a moby/buildkit container per run,
- * the usual choice on laptops and GitHub runners) or the remote driver (an existing BuildKit
- * daemon; isolation is then the daemon owner's business and the report says so).
+ * A buildx builder of the remote driver (an existing BuildKit daemon of a farm), created with
+ * `docker buildx create` for one run and removed with `docker buildx rm` after it; isolation is
+ * then the daemon owner's business, and the report says so.
  */
 export async function createBuildxBuilder(
-  driver: Exclude<DriverKind, "private-engine">,
   options: BuildxBuilderOptions & { endpoint?: string } = {},
 ): Promise<BuildEnvironment> {
   const registry = await startRunRegistry(
@@ -45,20 +40,18 @@ export async function createBuildxBuilder(
     { loopbackAlias: true },
   );
   try {
-    return await createBuilder(driver, options, registry, true);
+    return await createBuilder(options, registry);
   } catch (error) {
     await registry.dispose();
     throw error;
   }
 }
 
-/** One builder; the first of a run owns the registry, fresh ones made later share it. */
 async function createBuilder(
-  driver: Exclude<DriverKind, "private-engine">,
   options: BuildxBuilderOptions & { endpoint?: string },
   registry: RunRegistry,
-  ownsRegistry: boolean,
 ): Promise<BuildEnvironment> {
+  const driver: DriverKind = "remote";
   const started = performance.now();
   const name = `grader-${randomBytes(4).toString("hex")}`;
   const dir = await mkdtemp(join(tmpdir(), "bkg-bx-"));
@@ -67,50 +60,25 @@ async function createBuilder(
       ? { DOCKER_HOST: options.dockerHost, BUILDX_NO_DEFAULT_ATTESTATIONS: "1" }
       : { BUILDX_NO_DEFAULT_ATTESTATIONS: "1" },
   );
-  // BuildKit's own config: plain HTTP for loopback registries, the Docker Hub mirror if any.
-  const toml = [
-    ...(options.mirror ? [`[registry."docker.io"]`, `  mirrors = ["${new URL(options.mirror).host}"]`] : []),
-    ...[
-      registry.host,
-      ...(options.insecureRegistries ?? []),
-      ...(options.mirror ? [new URL(options.mirror).host] : []),
-    ].flatMap((h) => [`[registry."${h}"]`, "  http = true", "  insecure = true"]),
-  ].join("\n");
-  await writeFile(join(dir, "buildkitd.toml"), toml);
-  const args = ["buildx", "create", "--name", name, "--driver", driver];
   // A remote daemon runs with its own configuration (buildx refuses to set one): it must
-  // itself treat the run's loopback registry as plain HTTP, as dockerd does for 127.0.0.0/8.
-  if (driver !== "remote") args.push("--buildkitd-config", join(dir, "buildkitd.toml"));
-  if (driver === "docker-container") {
-    // Host networking lets RUN steps reach loopback services (the run's registries) when an
-    // exercise allows network; it is an entitlement the daemon must be started with.
-    args.push(
-      "--driver-opt",
-      "network=host",
-      "--buildkitd-flags",
-      "--allow-insecure-entitlement network.host",
-      "--bootstrap",
+  // itself treat the run's registry as plain HTTP (README, "farm").
+  if (!options.endpoint)
+    throw new GraderError(
+      "BUILDER_FAILED",
+      "the remote driver needs an endpoint (GRADER_BUILDKIT_ENDPOINT=tcp://host:port)",
     );
-  }
-  if (driver === "remote") {
-    if (!options.endpoint)
-      throw new GraderError(
-        "BUILDER_FAILED",
-        "the remote driver needs an endpoint (GRADER_BUILDKIT_ENDPOINT=tcp://host:port)",
-      );
-    args.push(options.endpoint);
-  }
+  const args = ["buildx", "create", "--name", name, "--driver", driver, options.endpoint];
   // A remote daemon outlives the run and is one cache for whoever builds on it: emptied before
   // the run (a cold build must be cold) and after it (no learner's layers stay on the farm).
   const emptyRemote = ["buildx", "prune", "--all", "--force", "--builder", name];
   const dispose = registerDisposer(`buildx builder ${name}`, async () => {
-    if (driver === "remote") await exec("docker", emptyRemote, { env, reject: false, timeoutMs: 300_000 });
+    await exec("docker", emptyRemote, { env, reject: false, timeoutMs: 300_000 });
     await exec("docker", ["buildx", "rm", "--force", name], { env, reject: false, timeoutMs: 60_000 });
     await rm(dir, { recursive: true, force: true });
-    if (ownsRegistry) await registry.dispose();
+    await registry.dispose();
   });
   fallback(dispose, [
-    ...(driver === "remote" ? [{ run: ["docker", ...emptyRemote], env }] : []),
+    { run: ["docker", ...emptyRemote], env },
     { run: ["docker", "buildx", "rm", "--force", name], env },
     { remove: dir },
   ]);
@@ -120,15 +88,10 @@ async function createBuilder(
     throw new GraderError(
       "BUILDER_FAILED",
       `could not create the ${driver} builder: ${created.stderr.trim()}`,
-      {
-        hint:
-          driver === "docker-container"
-            ? "The moby/buildkit image must be pullable; or set GRADER_DRIVER=private-engine"
-            : "Check GRADER_BUILDKIT_ENDPOINT",
-      },
+      { hint: "Check GRADER_BUILDKIT_ENDPOINT" },
     );
   }
-  if (driver === "remote") {
+  {
     try {
       // Before the emptying below, so the probe leaves nothing in the daemon's cache.
       await proveRegistryReach({
@@ -162,9 +125,7 @@ async function createBuilder(
     dockerHost: options.dockerHost ?? process.env["DOCKER_HOST"] ?? "unix:///var/run/docker.sock",
     workDir: dir,
     registry,
-    // The builder shares the host's network here: on a laptop or a CI runner that is what
-    // the docker-container driver offers (SECURITY.md says what that leaves open). A remote
-    // endpoint reaches the run's services where GRADER_SERVICE_HOST publishes them.
+    // A remote endpoint reaches the run's services where GRADER_SERVICE_HOST publishes them.
     serviceHost: options.serviceHost ?? "127.0.0.1",
     exposePort: () => Promise.resolve(),
     probeHost: "127.0.0.1",
@@ -172,8 +133,7 @@ async function createBuilder(
     limits: undefined,
     setupMs: performance.now() - started,
     // A remote BuildKit is one daemon: a second builder on it would share its cache.
-    freshBuilder:
-      driver === "docker-container" ? () => createBuilder(driver, options, registry, false) : undefined,
+    freshBuilder: undefined,
     dispose,
   };
 }

@@ -1,8 +1,6 @@
-import { GraderError, EngineUnavailableError } from "../errors.ts";
-import { exec, baseEnv } from "../exec/exec.ts";
+import { GraderError } from "../errors.ts";
 import type { BuildEnvironment, DriverKind } from "./build-environment.ts";
 import { createBuildxBuilder } from "./container-builder.ts";
-import { findExecutable } from "./host-tools.ts";
 import { startPrivateEngine } from "./private-engine.ts";
 import { servicePublicationFromEnv, type PortRange, type ServicePublication } from "./service-host.ts";
 import { limitsFromEnv, type LimitSettings } from "../sandbox/run-limits.ts";
@@ -31,38 +29,31 @@ export interface EnvironmentRequest {
 
 /**
  * Picks the driver: GRADER_DRIVER (or the request) wins; otherwise a remote endpoint if one is
- * configured, a private engine where dockerd can be started (root, as on CI here), else the
- * docker-container driver on the existing Docker engine.
+ * configured, else an engine of the run's own. Where this machine cannot start one, the grading
+ * runs in the grader image (grader-image/home.ts), which can.
  */
-export function chooseDriver(
-  choice: DriverChoice,
-  facts: { endpoint: string | undefined; canStartDockerd: boolean },
-): DriverKind {
+export function chooseDriver(choice: DriverChoice, facts: { endpoint: string | undefined }): DriverKind {
   if (choice !== "auto") return choice;
-  if (facts.endpoint) return "remote";
-  if (facts.canStartDockerd) return "private-engine";
-  return "docker-container";
+  return facts.endpoint ? "remote" : "private-engine";
 }
 
 export function driverFromEnv(): DriverChoice {
   const value = process.env["GRADER_DRIVER"] ?? "auto";
-  if (value === "auto" || value === "private-engine" || value === "docker-container" || value === "remote")
-    return value;
+  if (value === "auto" || value === "private-engine" || value === "remote") return value;
   throw new GraderError(
     "BUILDER_FAILED",
-    `GRADER_DRIVER=${value} is not one of auto, private-engine, docker-container, remote`,
+    value === "docker-container"
+      ? "GRADER_DRIVER=docker-container is no longer offered: without an engine of its own a run could not be isolated or limited"
+      : `GRADER_DRIVER=${value} is not one of auto, private-engine, remote`,
+    {
+      hint: "Unset GRADER_DRIVER: where this machine cannot start the run's engines, grading runs in the grader image on your Docker engine",
+    },
   );
 }
 
 export async function openEnvironment(request: EnvironmentRequest = {}): Promise<BuildEnvironment> {
   const endpoint = request.endpoint ?? process.env["GRADER_BUILDKIT_ENDPOINT"];
-  const canStartDockerd =
-    process.getuid?.() === 0 &&
-    findExecutable("dockerd") !== undefined &&
-    findExecutable("containerd") !== undefined;
-  const driver = request.endpoint
-    ? "remote"
-    : chooseDriver(request.driver ?? driverFromEnv(), { endpoint, canStartDockerd });
+  const driver = request.endpoint ? "remote" : chooseDriver(request.driver ?? driverFromEnv(), { endpoint });
   if (driver === "private-engine") {
     return startPrivateEngine({
       mirror: request.mirror,
@@ -72,20 +63,8 @@ export async function openEnvironment(request: EnvironmentRequest = {}): Promise
       limits: request.limits ?? limitsFromEnv(process.env),
     });
   }
-  const ping = await exec("docker", ["version", "--format", "{{.Server.Version}}"], {
-    env: baseEnv(hostDockerEnv()),
-    reject: false,
-    timeoutMs: 10_000,
-  });
-  if (ping.exitCode !== 0 && driver === "docker-container") {
-    throw new EngineUnavailableError(
-      `no Docker engine answers (${ping.stderr.trim().split("\n")[0] ?? "docker version failed"})`,
-    );
-  }
-  return createBuildxBuilder(driver, {
-    insecureRegistries: request.insecureRegistries ?? [],
-    mirror: request.mirror,
-    ...(driver === "remote" ? publishedAt(request.publication ?? publicationFromEnv()) : {}),
+  return createBuildxBuilder({
+    ...publishedAt(request.publication ?? publicationFromEnv()),
     ...(endpoint ? { endpoint } : {}),
     ...(process.env["DOCKER_HOST"] ? { dockerHost: process.env["DOCKER_HOST"] } : {}),
   });
@@ -104,10 +83,6 @@ function publishedAt(publication: ServicePublication): { serviceHost: string; re
     serviceHost: publication.host,
     ...(publication.registryPorts ? { registryPorts: publication.registryPorts } : {}),
   };
-}
-
-function hostDockerEnv(): Record<string, string> {
-  return process.env["DOCKER_HOST"] ? { DOCKER_HOST: process.env["DOCKER_HOST"] } : {};
 }
 
 /** The seeded Docker Hub mirror on loopback, when it answers (GRADER_MIRROR overrides; "none" disables). */

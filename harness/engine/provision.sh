@@ -159,4 +159,19 @@ if ! bash "$(dirname "$0")/seed-images.sh" --check; then
   bash "$(dirname "$0")/seed-images.sh"
   stop_registry; start_registry "$STATE/registry-ro.yml"
 fi
+# --- 7. the grader image's Debian packages -----------------------------------------------------
+# Learners' machines build the grader image with Debian's archive in reach; the tests here build it
+# from these files instead (GRADER_IMAGE_DEBS), so no test reaches outside the machine. Fetched by
+# the image's own `debs` stage, in a folder named by the Dockerfile's hash: a changed package list
+# fetches again.
+GI="$(cd "$(dirname "$0")/../grader-image" && pwd)"
+DEBS="$STATE/grader-debs-$(sha256sum "$GI/Dockerfile" | cut -c1-12)"
+if [ ! -d "$DEBS/trixie" ]; then
+  log "fetching the grader image's Debian packages into $DEBS"
+  rm -rf "$STATE"/grader-debs-* ; CTX=$(mktemp -d)
+  docker buildx build -q --network host --target debs --output "type=local,dest=$DEBS.part" -f "$GI/Dockerfile" "$CTX" >/dev/null
+  rmdir "$CTX"; chmod -R a+rX "$DEBS.part"; mv "$DEBS.part" "$DEBS"
+fi
+ln -sfn "$DEBS" "$STATE/grader-debs"
+
 log "engine ready: $(docker version -f 'dockerd {{.Server.Version}}'), $(docker buildx version | cut -d' ' -f1-2)"

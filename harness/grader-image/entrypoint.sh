@@ -27,7 +27,8 @@ fi
 
 # Base images: the host's mirror when it named one (GRADER_MIRROR); else a pull-through cache of
 # Docker Hub kept in a volume of the host's engine, so a base image is pulled once per machine and
-# not once per grading (each run's engine starts empty). With the machine's Docker Hub login
+# not once per grading (each run's engine starts empty). GRADER_HUB_UPSTREAM names another
+# upstream (a company's registry; the tests' stand-in for Docker Hub). With the machine's Docker Hub login
 # where it has one: anonymous pulls from shared runner addresses meet Docker Hub's limits.
 cache=/var/lib/bk-grader/hub-cache
 if [ -z "${GRADER_MIRROR:-}" ] && [ -d "$cache" ]; then
@@ -35,9 +36,9 @@ if [ -z "${GRADER_MIRROR:-}" ] && [ -d "$cache" ]; then
     echo "version: 0.1"
     echo "log: { level: error, accesslog: { disabled: true } }"
     echo "storage: { filesystem: { rootdirectory: $cache }, delete: { enabled: true } }"
-    echo "http: { addr: 127.0.0.1:5000 }"
+    echo "http: { addr: 127.0.0.1:5055 }"
     echo "proxy:"
-    echo "  remoteurl: https://registry-1.docker.io"
+    echo "  remoteurl: ${GRADER_HUB_UPSTREAM:-https://registry-1.docker.io}"
     if [ -n "${GRADER_HUB_USERNAME:-}" ] && [ -n "${GRADER_HUB_PASSWORD:-}" ]; then
       printf '  username: "%s"\n  password: "%s"\n' "$GRADER_HUB_USERNAME" "$GRADER_HUB_PASSWORD"
     fi
@@ -45,11 +46,11 @@ if [ -z "${GRADER_MIRROR:-}" ] && [ -d "$cache" ]; then
   unset GRADER_HUB_USERNAME GRADER_HUB_PASSWORD
   docker-registry serve /tmp/hub-cache.yml >/tmp/hub-cache.log 2>&1 &
   i=0
-  until node -e "fetch('http://127.0.0.1:5000/v2/').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; do
+  until node -e "fetch('http://127.0.0.1:5055/v2/').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; do
     i=$((i + 1)); [ "$i" -lt 50 ] || { echo "grader image: the Docker Hub cache did not start: $(tail -3 /tmp/hub-cache.log)" >&2; exit 2; }
     sleep 0.1
   done
-  export GRADER_MIRROR=http://127.0.0.1:5000
+  export GRADER_MIRROR=http://127.0.0.1:5055
 fi
 
 # The command runs as a child, so the outputs can be handed back to the host's user after it.

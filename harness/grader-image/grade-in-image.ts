@@ -108,6 +108,8 @@ export function containerEnv(
   const passed: Record<string, string> = {};
   for (const [key, value] of Object.entries(env))
     if (key.startsWith("GRADER_") && value !== undefined && !HOST_ONLY.has(key)) passed[key] = value;
+  // The host's mirror setting is the host's: inside, a mirror the host reaches, or the image's cache.
+  delete passed["GRADER_MIRROR"];
   if (facts.mirror) passed["GRADER_MIRROR"] = facts.mirror;
   const uid = process.getuid?.();
   const gid = process.getgid?.();

@@ -39,12 +39,18 @@ export async function runGraderContainer(run: GraderContainerRun): Promise<numbe
   process.env["TESTCONTAINERS_HOST_OVERRIDE"] ??= "localhost";
   await mkdir(run.invocation.out, { recursive: true });
   const name = `bk-grader-${String(process.pid)}-${randomBytes(4).toString("hex")}`;
+  // Stopped first, with the same grace: the grading inside removes its runs' links, rules and
+  // cgroups, which on a host-network container are the host's.
+  const stopByCli = ["docker", "stop", "--time", String(STOP_GRACE_S), name];
   const removeByCli = ["docker", "rm", "--force", "--volumes", name];
   let stop: (() => Promise<void>) | undefined;
   const dispose = registerDisposer(`grader container ${name}`, async () => {
     await stop?.();
   });
-  fallback(dispose, [{ run: removeByCli, env: run.engine.env }]);
+  fallback(dispose, [
+    { run: stopByCli, env: run.engine.env },
+    { run: removeByCli, env: run.engine.env },
+  ]);
   try {
     const started = await new GenericContainer(run.image)
       .withName(name)

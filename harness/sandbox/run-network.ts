@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { exec } from "../exec/exec.ts";
 import { GraderError } from "../errors.ts";
@@ -39,6 +40,9 @@ export async function createRunNetwork(): Promise<RunNetwork> {
   for (let i = 0; i < 64; i++) {
     const block = (first + i * 7919) % BLOCKS;
     const name = `bkg-n${block}`;
+    // A grader image on the host's network shares this network namespace, not our /run/netns:
+    // its runs' links tell which blocks it holds.
+    if (existsSync(`/sys/class/net/bkgh${String(block)}`)) continue;
     const added = await exec("ip", ["netns", "add", name], { reject: false, timeoutMs: 10_000 });
     if (added.exitCode === 0) return configure(block, name);
     if (!/exists/i.test(added.stderr))

@@ -1,0 +1,56 @@
+import { readdir, readFile } from "node:fs/promises";
+import { exec } from "../../exec/exec.ts";
+
+/**
+ * What a grading may leave on a machine and its Docker engine, listed so that two snapshots
+ * (before, after) show what stayed: the engine's containers, volumes, networks and images, and
+ * on the machine itself the runs' cgroups, links, iptables chains and mounts.
+ */
+export interface HostSnapshot {
+  readonly containers: readonly string[];
+  readonly volumes: readonly string[];
+  readonly networks: readonly string[];
+  readonly images: readonly string[];
+  readonly machine: readonly string[];
+}
+
+export async function hostSnapshot(env: Readonly<Record<string, string>>): Promise<HostSnapshot> {
+  const list = async (args: readonly string[]): Promise<string[]> =>
+    (await exec("docker", args, { env, timeoutMs: 30_000 })).stdout.split("\n").filter(Boolean).sort();
+  return {
+    containers: await list(["ps", "-a", "--format", "{{.Names}} {{.Image}}"]),
+    volumes: await list(["volume", "ls", "--format", "{{.Name}}"]),
+    networks: await list(["network", "ls", "--format", "{{.Name}}"]),
+    images: await list(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]),
+    machine: await machineLeftovers(),
+  };
+}
+
+/** What is in `after` and not in `before`, per kind. */
+export function added(before: HostSnapshot, after: HostSnapshot): Record<keyof HostSnapshot, string[]> {
+  const diff = (a: readonly string[], b: readonly string[]) => b.filter((x) => !a.includes(x));
+  return {
+    containers: diff(before.containers, after.containers),
+    volumes: diff(before.volumes, after.volumes),
+    networks: diff(before.networks, after.networks),
+    images: diff(before.images, after.images),
+    machine: diff(before.machine, after.machine),
+  };
+}
+
+async function machineLeftovers(): Promise<string[]> {
+  const found: string[] = [];
+  const list = (dir: string): Promise<string[]> => readdir(dir).catch(() => []);
+  for (const controller of await list("/sys/fs/cgroup"))
+    for (const entry of await list(`/sys/fs/cgroup/${controller}`))
+      if (entry.startsWith("bkg-")) found.push(`cgroup ${controller}/${entry}`);
+  for (const link of await list("/sys/class/net")) if (link.startsWith("bkg")) found.push(`link ${link}`);
+  const rules = await exec("iptables", ["-w", "-S"], { reject: false, timeoutMs: 10_000 });
+  for (const line of rules.stdout.split("\n")) if (/BKG-|bkgh/.test(line)) found.push(`iptables ${line}`);
+  const mounts = await readFile("/proc/self/mountinfo", "utf8").catch(() => "");
+  for (const line of mounts.split("\n")) {
+    const point = line.split(" ")[4] ?? "";
+    if (/\/bkg-|\/submission-/.test(point)) found.push(`mount ${point}`);
+  }
+  return found.sort();
+}
