@@ -54,7 +54,16 @@ if [ -z "${GRADER_MIRROR:-}" ] && [ -d "$cache" ]; then
 fi
 
 # The command runs as a child, so the outputs can be handed back to the host's user after it.
+# On `docker stop`, tini signals the whole group: this shell must outlive the grader's cleanup
+# (a shell killed by SIGTERM ends the container, and with it the cleanup, at once).
+node --import tsx /grader/harness/cli/main.ts "$@" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null || true' TERM INT HUP
 status=0
-node --import tsx /grader/harness/cli/main.ts "$@" || status=$?
+wait "$child" || status=$?
+while kill -0 "$child" 2>/dev/null; do
+  status=0
+  wait "$child" || status=$?
+done
 if [ -n "${GRADER_OWNER:-}" ] && [ -d /out ]; then chown -R "$GRADER_OWNER" /out 2>/dev/null || true; fi
 exit "$status"

@@ -14,7 +14,7 @@ export interface HomeFacts {
   readonly setting: "auto" | "host" | "image";
   /** A farm or a remote BuildKit endpoint is configured: the host drives it. */
   readonly remote: boolean;
-  /** Root, dockerd and containerd found, and cgroups for the run's limits: private engines run here. */
+  /** Root, every tool a run needs (HOST_TOOLS) and cgroups for its limits: private engines run here. */
   readonly hostEngines: boolean;
   /** A Docker engine answers on the host. */
   readonly dockerAnswers: boolean;
@@ -53,12 +53,29 @@ export async function homeFacts(env: NodeJS.ProcessEnv = process.env): Promise<H
     remote: Boolean(env["GRADER_BUILDKIT_ENDPOINT"] || env["GRADER_BUILDKIT_ENDPOINTS"]),
     hostEngines:
       process.getuid?.() === 0 &&
-      findExecutable("dockerd") !== undefined &&
-      findExecutable("containerd") !== undefined &&
+      HOST_TOOLS.every((tool) => findExecutable(tool) !== undefined) &&
       detectCgroupLayout().kind !== "none",
     dockerAnswers: docker?.exitCode === 0,
   };
 }
+
+/**
+ * What a run on the host starts: its engine, registry, sandbox and the exercises' services. A
+ * machine with Docker Engine installed has dockerd and containerd but not the rest: it grades in
+ * the image rather than fail half-way through a run.
+ */
+export const HOST_TOOLS = [
+  "dockerd",
+  "containerd",
+  "runc",
+  "docker-registry",
+  "nsenter",
+  "ip",
+  "iptables",
+  "mkfs.ext4",
+  "sshd",
+  "cosign",
+];
 
 let chosen: Promise<GradingHome> | undefined;
 

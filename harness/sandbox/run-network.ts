@@ -69,7 +69,12 @@ async function configure(block: number, name: string): Promise<RunNetwork> {
   const inNs = (args: readonly string[]) => ["netns", "exec", name, "ip", ...args];
   const undo: (readonly string[])[] = [];
 
+  // A signal may dispose of the network while its set-up is still under way: a rule added after
+  // that is undone at once, and the veth pair is made with its far end already in the namespace,
+  // so that deleting the namespace takes both ends with it whenever it happens.
+  let disposed = false;
   const dispose = registerDisposer(`network namespace ${name}`, async () => {
+    disposed = true;
     for (const args of undo.reverse())
       await exec("iptables", ["-w", ...args], { reject: false, timeoutMs: 10_000 });
     await exec("ip", ["link", "del", hostLink], { reject: false, timeoutMs: 10_000 });
@@ -77,7 +82,8 @@ async function configure(block: number, name: string): Promise<RunNetwork> {
   });
   const ipt = async (args: readonly string[], reverse?: readonly string[]): Promise<void> => {
     await exec("iptables", ["-w", ...args], { timeoutMs: 10_000 });
-    if (reverse) undo.push(reverse);
+    if (reverse && disposed) await exec("iptables", ["-w", ...reverse], { reject: false, timeoutMs: 10_000 });
+    else if (reverse) undo.push(reverse);
   };
   // Recorded before anything exists, in the order that undoes it (each step may find nothing).
   fallback(dispose, [
@@ -90,10 +96,9 @@ async function configure(block: number, name: string): Promise<RunNetwork> {
     { run: ["ip", "netns", "del", name] },
   ]);
   try {
-    await exec("ip", ["link", "add", hostLink, "type", "veth", "peer", "name", runLink], {
+    await exec("ip", ["link", "add", hostLink, "type", "veth", "peer", "name", runLink, "netns", name], {
       timeoutMs: 10_000,
     });
-    await exec("ip", ["link", "set", runLink, "netns", name], { timeoutMs: 10_000 });
     // No IPv6 on the host's end: its link-local address would be one more way to the host.
     await writeFile(`/proc/sys/net/ipv6/conf/${hostLink}/disable_ipv6`, "1").catch(() => undefined);
     await exec("ip", ["addr", "add", `${hostAddress}/30`, "dev", hostLink], { timeoutMs: 10_000 });
