@@ -5,6 +5,7 @@ import { EngineUnavailableError } from "../errors.ts";
 import { exec, baseEnv } from "../exec/exec.ts";
 import { ENGINE_PREFIX } from "./host-tools.ts";
 import { detectMirror } from "./open-environment.ts";
+import { lineSplitter } from "../util/line-splitter.ts";
 
 /** What decides whether grading can build, and how to get there. */
 export interface EngineFacts {
@@ -97,16 +98,15 @@ export function ensureEngine(progress: (message: string) => void): Promise<void>
     if (plan.kind === "ready") return;
     if (plan.kind === "advise") throw new EngineUnavailableError(plan.message, { hint: plan.hint });
     progress(`${plan.why}: setting one up with ${PROVISION} (the first time takes about 5 minutes)...`);
-    let partial = "";
+    const lines = lineSplitter((line) => {
+      if (line.trim() !== "") progress(line.trim());
+    });
     const run = await exec("bash", [fileURLToPath(new URL("./provision.sh", import.meta.url))], {
       env: baseEnv(),
       reject: false,
       timeoutMs: 30 * 60_000,
       onStderr: (chunk) => {
-        partial += chunk;
-        const lines = partial.split("\n");
-        partial = lines.pop() ?? "";
-        for (const line of lines) if (line.trim() !== "") progress(line.trim());
+        lines.push(chunk);
       },
     });
     if (run.exitCode !== 0 || run.timedOut)

@@ -27,10 +27,7 @@ describe("a learner's own machine: Docker Engine as a user, nothing of provision
   beforeAll(async () => {
     before = await hostSnapshot(engineEnv);
     machine = await learnerMachine({});
-    const install = await machine.run(["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"], {
-      timeoutMs: 600_000,
-    });
-    expect(install.exitCode, install.stderr.slice(-2000)).toBe(0);
+    await installProject(machine);
   }, 900_000);
 
   afterAll(async () => {
@@ -114,10 +111,7 @@ describe("Docker Desktop: the engine in a VM of its own, no loopback shared with
         },
       },
     });
-    const install = await machine.run(["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"], {
-      timeoutMs: 600_000,
-    });
-    expect(install.exitCode, install.stderr.slice(-2000)).toBe(0);
+    await installProject(machine);
   }, 900_000);
 
   afterAll(async () => {
@@ -145,6 +139,14 @@ describe("Docker Desktop: the engine in a VM of its own, no loopback shared with
     },
   );
 });
+
+/** The learner's first step: npm ci, from npm's cache where it has the package. */
+async function installProject(machine: LearnerMachine): Promise<void> {
+  const install = await machine.run(["npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"], {
+    timeoutMs: 600_000,
+  });
+  expect(install.exitCode, install.stderr.slice(-2000)).toBe(0);
+}
 
 /** Lays each case's files over its workspace, runs npm test, and checks every report. */
 async function gradeWithNpmTest(machine: LearnerMachine, cases: readonly HomeCase[]): Promise<void> {

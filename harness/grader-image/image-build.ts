@@ -1,5 +1,6 @@
 import { exec, baseEnv } from "../exec/exec.ts";
 import { EngineUnavailableError } from "../errors.ts";
+import { lineSplitter } from "../util/line-splitter.ts";
 import { DOCKERFILE, IMAGE_REPOSITORY, imageTag } from "./image-tag.ts";
 
 /** How the grader image is built on this engine. */
@@ -83,7 +84,14 @@ async function buildIfMissing(
   if ((await docker(["image", "inspect", "--format", "{{.Id}}", tag])).exitCode === 0) return tag;
   const hostNetwork = !(await engineHasBridge(engine));
   progress(`building the grader image ${tag} (once per version of the grader; a few minutes)...`);
-  let partial = "";
+  // The last lines are the error's, when the build fails.
+  const tail: string[] = [];
+  const lines = lineSplitter((line) => {
+    tail.push(line);
+    if (tail.length > 5) tail.shift();
+    const shown = progressLine(line);
+    if (shown) progress(shown);
+  });
   const started = performance.now();
   const built = await exec(
     "docker",
@@ -93,19 +101,13 @@ async function buildIfMissing(
       reject: false,
       timeoutMs: 45 * 60_000,
       onStderr: (chunk) => {
-        partial += chunk;
-        const lines = partial.split("\n");
-        partial = lines.pop() ?? "";
-        for (const line of lines) {
-          const shown = progressLine(line);
-          if (shown) progress(shown);
-        }
+        lines.push(chunk);
       },
     },
   );
   if (built.exitCode !== 0 || built.timedOut)
     throw new EngineUnavailableError(
-      `building the grader image failed (${built.timedOut ? "timed out" : `docker buildx exited ${String(built.exitCode)}`})${partial ? `: ${partial.slice(-300)}` : ""}`,
+      `building the grader image failed (${built.timedOut ? "timed out" : `docker buildx exited ${String(built.exitCode)}`})${tail.length > 0 ? `: ${[...tail, lines.rest()].join(" | ").slice(-400)}` : ""}`,
       {
         hint: `Run: docker buildx build -f ${DOCKERFILE} . to see the whole output. It needs Docker Hub (node:20-bookworm-slim) and Debian's archive, or GRADER_IMAGE_DEBS`,
       },
