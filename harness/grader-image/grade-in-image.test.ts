@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { containerEnv, engineRefusal } from "./grade-in-image.ts";
+import { containerEnv, engineRefusal, hostStatus } from "./grade-in-image.ts";
 import { exitStatus } from "./grader-container.ts";
 
 describe("what the grader container is given", () => {
@@ -52,5 +52,16 @@ describe("engines that cannot run the grader image", () => {
     expect(exitStatus({ StatusCode: 1 })).toBe(1);
     expect(exitStatus({ Error: null })).toBe(2);
     expect(exitStatus(undefined)).toBe(2);
+  });
+});
+
+describe("the status the host's grade returns", () => {
+  it("is grade's own inside, and 2 (not graded) for a container that was killed", () => {
+    const said: string[] = [];
+    expect([0, 1, 2].map((s) => hostStatus(s, (t) => said.push(t)))).toEqual([0, 1, 2]);
+    expect(hostStatus(137, (t) => said.push(t))).toBe(2);
+    expect(said).toEqual([
+      "the grader container ended with status 137 (killed: out of memory, or stopped)\n",
+    ]);
   });
 });

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { lstat, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EngineUnavailableError, GraderError } from "../errors.ts";
+import { EngineUnavailableError, GraderError, InvalidSubmissionError } from "../errors.ts";
 import { exec } from "../exec/exec.ts";
 import { detectMirror } from "../engine/open-environment.ts";
 import { listExercises, REPO_ROOT } from "../grading/exercise.ts";
@@ -9,8 +9,8 @@ import type { GradeReport } from "../grading/grade-report.ts";
 import { errorReport } from "../grading/run-grading.ts";
 import { validateReport } from "../report/report-schema.ts";
 import { privilegedHint, runGraderContainer } from "./grader-container.ts";
-import { engineHasBridge, ensureGraderImage, hostEngine, type HostEngine } from "./image-build.ts";
-import { mapInvocation } from "./invocation.ts";
+import { engineHasBridge, ensureGraderImage, resolveHostEngine, type HostEngine } from "./image-build.ts";
+import { mapInvocation, type Invocation } from "./invocation.ts";
 import { hubLogin } from "./hub-login.ts";
 
 export interface ImageIo {
@@ -30,18 +30,19 @@ const HUB_CACHE_TARGET = "/var/lib/bk-grader/hub-cache";
  * exists, map the paths, run.
  */
 export async function gradeThroughImage(argv: readonly string[], io: ImageIo): Promise<number> {
-  const engine = hostEngine();
+  const engine = await resolveHostEngine();
   await refuseUnsuitedEngine(engine);
+  const exerciseIds = (await listExercises()).map((e) => e.id);
+  const invocation = mapInvocation(argv, { cwd: process.cwd(), repoRoot: REPO_ROOT, exerciseIds });
+  await checkMountable(invocation);
   const image = await ensureGraderImage(REPO_ROOT, engine, io.progress, {
     debs: process.env["GRADER_IMAGE_DEBS"],
     base: process.env["GRADER_IMAGE_BASE"],
   });
-  const exerciseIds = (await listExercises()).map((e) => e.id);
-  const invocation = mapInvocation(argv, { cwd: process.cwd(), repoRoot: REPO_ROOT, exerciseIds });
   const mirror = await detectMirror();
   const login = mirror ? undefined : await hubLogin();
   const hostNetwork = (mirror !== undefined && isLoopback(mirror)) || !(await engineHasBridge(engine));
-  return runGraderContainer({
+  const status = await runGraderContainer({
     image,
     invocation,
     env: {
@@ -56,6 +57,40 @@ export async function gradeThroughImage(argv: readonly string[], io: ImageIo): P
     onStdout: io.stdout,
     onStderr: io.stderr,
   });
+  return hostStatus(status, io.stderr);
+}
+
+/**
+ * grade's own statuses pass as they are; any other (a container killed, out of memory) means the
+ * grading could not be done.
+ */
+export function hostStatus(status: number, say: (text: string) => void): number {
+  if (status >= 0 && status <= 2) return status;
+  say(
+    `the grader container ended with status ${String(status)}${status === 137 ? " (killed: out of memory, or stopped)" : ""}\n`,
+  );
+  return 2;
+}
+
+/**
+ * Every input the command names must exist before Docker sees it: a bind mount of a missing path
+ * makes an empty root-owned folder on Linux (graded as "not attempted"), and Docker's mount
+ * syntax cannot carry a ':' or a ','.
+ */
+async function checkMountable(invocation: Invocation): Promise<void> {
+  for (const m of invocation.mounts) {
+    if (/[:,]/.test(m.source))
+      throw new InvalidSubmissionError(
+        `${m.source} cannot be shared with the grader container: its path holds ':' or ','`,
+        {
+          hint: "Move or rename the folder so that its path has neither",
+        },
+      );
+    if (m.mode === "ro" && !(await lstat(m.source).catch(() => undefined)))
+      throw new InvalidSubmissionError(`${m.source} does not exist`, {
+        hint: "Check the path given to --submission, --batch, --changed-files or merge",
+      });
+  }
 }
 
 /**

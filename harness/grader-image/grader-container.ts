@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { GenericContainer, getContainerRuntimeClient } from "testcontainers";
 import { EngineUnavailableError, GraderError } from "../errors.ts";
+import { exec } from "../exec/exec.ts";
 import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 import type { HostEngine } from "./image-build.ts";
 import type { Invocation } from "./invocation.ts";
@@ -45,7 +46,20 @@ export async function runGraderContainer(run: GraderContainerRun): Promise<numbe
   const removeByCli = ["docker", "rm", "--force", "--volumes", name];
   let stop: (() => Promise<void>) | undefined;
   const dispose = registerDisposer(`grader container ${name}`, async () => {
-    await stop?.();
+    if (stop) await stop();
+    else {
+      // Interrupted while it was being created or started: by its name, which it already has.
+      await exec(stopByCli[0] ?? "docker", stopByCli.slice(1), {
+        env: run.engine.env,
+        reject: false,
+        timeoutMs: 90_000,
+      });
+      await exec(removeByCli[0] ?? "docker", removeByCli.slice(1), {
+        env: run.engine.env,
+        reject: false,
+        timeoutMs: 60_000,
+      });
+    }
   });
   fallback(dispose, [
     { run: stopByCli, env: run.engine.env },
@@ -111,6 +125,14 @@ function sink(write: (chunk: string) => void): Writable {
 /** What a refused start means, in the learner's terms. */
 function startFailure(error: unknown): GraderError {
   const text = error instanceof Error ? error.message : String(error);
+  if (/mounts? denied|not shared from the host|file sharing/i.test(text))
+    return new EngineUnavailableError(
+      `Docker cannot share a folder the grading needs with its containers (${text})`,
+      {
+        cause: error,
+        hint: "In Docker Desktop's settings, Resources > File sharing, add the folder of this checkout (and of --out, --submission or --batch), or move them under your home folder",
+      },
+    );
   if (/privileged/i.test(text))
     return new EngineUnavailableError(`this Docker engine refuses privileged containers (${text})`, {
       cause: error,

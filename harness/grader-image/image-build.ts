@@ -1,3 +1,5 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { exec, baseEnv } from "../exec/exec.ts";
 import { EngineUnavailableError } from "../errors.ts";
 import { lineSplitter } from "../util/line-splitter.ts";
@@ -78,7 +80,8 @@ async function buildIfMissing(
   progress: (message: string) => void,
   options: { debs?: string | undefined; base?: string | undefined },
 ): Promise<string> {
-  const tag = await imageTag(root);
+  // What the build takes besides the checkout: another base, or other packages, is another image.
+  const tag = await imageTag(root, [`base=${options.base ?? ""}`, `debs=${await debsListing(options.debs)}`]);
   const docker = (args: readonly string[]) =>
     exec("docker", args, { env: engine.env, reject: false, timeoutMs: 60_000 });
   if ((await docker(["image", "inspect", "--format", "{{.Id}}", tag])).exitCode === 0) return tag;
@@ -117,6 +120,15 @@ async function buildIfMissing(
   return tag;
 }
 
+/** The packages a folder of Debian packages holds, by file name (names carry the versions). */
+async function debsListing(dir: string | undefined): Promise<string> {
+  if (!dir) return "";
+  const names: string[] = [];
+  for (const suite of ["bookworm", "trixie"])
+    for (const name of await readdir(join(dir, suite)).catch(() => [])) names.push(`${suite}/${name}`);
+  return names.sort().join(",");
+}
+
 async function removeOlderImages(keep: string, engine: HostEngine): Promise<void> {
   const listed = await exec(
     "docker",
@@ -140,6 +152,24 @@ export async function engineHasBridge(engine: HostEngine): Promise<boolean> {
     timeoutMs: 20_000,
   });
   return bridge.exitCode === 0;
+}
+
+/**
+ * The host's engine, named once for the docker CLI and for testcontainers alike: the CLI follows
+ * DOCKER_CONTEXT and the current context (Docker Desktop on Linux, colima), testcontainers reads
+ * DOCKER_HOST only, and the image must be run on the engine it was built on.
+ */
+export async function resolveHostEngine(env: NodeJS.ProcessEnv = process.env): Promise<HostEngine> {
+  if (env["DOCKER_HOST"]) return hostEngine(env);
+  const context = await exec("docker", ["context", "inspect", "--format", "{{.Endpoints.docker.Host}}"], {
+    env: hostEngine(env).env,
+    reject: false,
+    timeoutMs: 20_000,
+  });
+  const host = context.exitCode === 0 ? context.stdout.trim() : "";
+  if (host === "") return hostEngine(env);
+  process.env["DOCKER_HOST"] = host;
+  return hostEngine({ ...env, DOCKER_HOST: host });
 }
 
 /** The host engine as the docker CLI finds it, without the host's other variables. */

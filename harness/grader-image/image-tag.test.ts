@@ -54,5 +54,7 @@ describe("the grader image's tag", () => {
     expect(second).not.toBe(first);
     await chmod(join(root, "package.json"), 0o755);
     expect(await imageTag(root)).not.toBe(second);
+    // Another base or other packages make another image from the same files.
+    expect(await imageTag(root, ["base=x"])).not.toBe(await imageTag(root));
   });
 });

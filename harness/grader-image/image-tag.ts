@@ -42,10 +42,12 @@ export async function imageInputs(root: string): Promise<string[]> {
 /**
  * The tag of the image built from `root` (pure over its files): a hash of each input's path,
  * executable bit and content. A learner who pulls new grader code gets a new tag, and an
- * unchanged checkout finds its image and never builds it again.
+ * unchanged checkout finds its image and never builds it again. `extras` are the build's other
+ * inputs (its base, its packages), in words.
  */
-export async function imageTag(root: string): Promise<string> {
+export async function imageTag(root: string, extras: readonly string[] = []): Promise<string> {
   const hash = createHash("sha256");
+  for (const extra of extras) hash.update(`${extra}\0`);
   for (const file of await imageInputs(root)) {
     const path = join(root, file);
     const stat = await lstat(path);

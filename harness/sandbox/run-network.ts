@@ -44,7 +44,11 @@ export async function createRunNetwork(): Promise<RunNetwork> {
     // its runs' links tell which blocks it holds.
     if (existsSync(`/sys/class/net/bkgh${String(block)}`)) continue;
     const added = await exec("ip", ["netns", "add", name], { reject: false, timeoutMs: 10_000 });
-    if (added.exitCode === 0) return configure(block, name);
+    if (added.exitCode === 0) {
+      if (await claimLink(block, name)) return configure(block, name);
+      await exec("ip", ["netns", "del", name], { reject: false, timeoutMs: 10_000 });
+      continue;
+    }
     if (!/exists/i.test(added.stderr))
       throw new GraderError(
         "ENGINE_START_FAILED",
@@ -57,6 +61,37 @@ export async function createRunNetwork(): Promise<RunNetwork> {
   throw new GraderError("ENGINE_START_FAILED", "no free network block for this run (64 tries)");
 }
 
+/**
+ * Makes the block's veth pair, its far end already in the namespace (deleting the namespace then
+ * takes both ends, whenever that happens). Creating the link is the block's second claim, for
+ * runs whose namespaces live in another /run/netns: false when another run holds it.
+ */
+async function claimLink(block: number, name: string): Promise<boolean> {
+  const made = await exec(
+    "ip",
+    [
+      "link",
+      "add",
+      `bkgh${String(block)}`,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      `bkgn${String(block)}`,
+      "netns",
+      name,
+    ],
+    { reject: false, timeoutMs: 10_000 },
+  );
+  if (made.exitCode === 0) return true;
+  if (/exists/i.test(made.stderr)) return false;
+  await exec("ip", ["netns", "del", name], { reject: false, timeoutMs: 10_000 });
+  throw new GraderError("ENGINE_START_FAILED", `could not create the run's link: ${made.stderr.trim()}`, {
+    hint: "The grader needs ip (iproute2), as root",
+  });
+}
+
+/** The block's namespace and link are this run's: address them and close every way out. */
 async function configure(block: number, name: string): Promise<RunNetwork> {
   const base = block * 4;
   const prefix = `${PREFIX}${Math.floor(base / 256)}.`;
@@ -70,8 +105,7 @@ async function configure(block: number, name: string): Promise<RunNetwork> {
   const undo: (readonly string[])[] = [];
 
   // A signal may dispose of the network while its set-up is still under way: a rule added after
-  // that is undone at once, and the veth pair is made with its far end already in the namespace,
-  // so that deleting the namespace takes both ends with it whenever it happens.
+  // that is undone at once.
   let disposed = false;
   const dispose = registerDisposer(`network namespace ${name}`, async () => {
     disposed = true;
@@ -85,20 +119,24 @@ async function configure(block: number, name: string): Promise<RunNetwork> {
     if (reverse && disposed) await exec("iptables", ["-w", ...reverse], { reject: false, timeoutMs: 10_000 });
     else if (reverse) undo.push(reverse);
   };
-  // Recorded before anything exists, in the order that undoes it (each step may find nothing).
+  // Recorded before the rules exist, in the order that undoes them (each step may find nothing).
+  const undoRules: (readonly string[])[] = [
+    ["iptables", "-w", "-D", "FORWARD", "-o", hostLink, "-j", "REJECT"],
+    ["iptables", "-w", "-D", "FORWARD", "-i", hostLink, "-j", "REJECT"],
+    ["iptables", "-w", "-D", "INPUT", "-i", hostLink, "-j", chain],
+    ["iptables", "-w", "-F", chain],
+    ["iptables", "-w", "-X", chain],
+  ];
   fallback(dispose, [
-    { run: ["iptables", "-w", "-D", "FORWARD", "-o", hostLink, "-j", "REJECT"] },
-    { run: ["iptables", "-w", "-D", "FORWARD", "-i", hostLink, "-j", "REJECT"] },
-    { run: ["iptables", "-w", "-D", "INPUT", "-i", hostLink, "-j", chain] },
-    { run: ["iptables", "-w", "-F", chain] },
-    { run: ["iptables", "-w", "-X", chain] },
+    ...undoRules.map((run) => ({ run })),
     { run: ["ip", "link", "del", hostLink] },
     { run: ["ip", "netns", "del", name] },
   ]);
   try {
-    await exec("ip", ["link", "add", hostLink, "type", "veth", "peer", "name", runLink, "netns", name], {
-      timeoutMs: 10_000,
-    });
+    // The block is ours now, so rules left under its names are a killed run's (one in a grader
+    // image on the host's network, whose reaper died with its container): cleared first.
+    for (const [file, ...args] of undoRules)
+      await exec(file ?? "iptables", args, { reject: false, timeoutMs: 10_000 });
     // No IPv6 on the host's end: its link-local address would be one more way to the host.
     await writeFile(`/proc/sys/net/ipv6/conf/${hostLink}/disable_ipv6`, "1").catch(() => undefined);
     await exec("ip", ["addr", "add", `${hostAddress}/30`, "dev", hostLink], { timeoutMs: 10_000 });
