@@ -1,11 +1,13 @@
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
-// The integration files that take longest on 2 cores, longest first: the emulated arm64 compile
-// and exercise 05's Go gradings, then the other graders. Started first, they overlap the short
+// The integration files that take longest on 2 cores, longest first: the emulated arm64 compile,
+// the learner's-machine stand-ins (two npm ci, two image builds, three gradings) and exercise 05's
+// Go gradings, then the other graders. Started first, they overlap the short
 // files instead of running alone at the end (a fresh clone has no timings for vitest to go by).
 const LONGEST_FIRST = [
   "graders/multi-platform/",
+  "harness/grader-image/homes.int.test.ts",
   "graders/ssh-mounts/",
   "graders/signing/",
   "graders/cache-mounts/",
