@@ -12,7 +12,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Buildx } from "../buildx/buildx.ts";
-import { detectMirror } from "../engine/open-environment.ts";
+import { detectMirror } from "../engine/base-image-mirror.ts";
 import { loadExercise } from "../grading/exercise.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { scopedNpmrc, startPrivateNpmRegistry } from "../run/private-npm-registry.ts";

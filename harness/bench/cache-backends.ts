@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
 import { Buildx } from "../buildx/buildx.ts";
-import { detectMirror } from "../engine/open-environment.ts";
+import { detectMirror } from "../engine/base-image-mirror.ts";
 import { proxyBuildArgs } from "../buildx/proxy-build-args.ts";
 import { loadExercise } from "../grading/exercise.ts";
 import type { GradeReport } from "../grading/grade-report.ts";

@@ -33,7 +33,7 @@ async function grade(id: string, home: "host" | "image"): Promise<number> {
       [
         "--import",
         "tsx",
-        "harness/cli/main.ts",
+        "harness/cli/grade.ts",
         id,
         "--submission",
         `exercises/${id}/solution`,

@@ -7,7 +7,8 @@
  */
 import { parseArgs } from "node:util";
 import { Buildx } from "../buildx/buildx.ts";
-import { detectMirror, openEnvironment } from "../engine/open-environment.ts";
+import { openEnvironment } from "../engine/open-environment.ts";
+import { detectMirror } from "../engine/base-image-mirror.ts";
 import { loadExercise } from "../grading/exercise.ts";
 import { listWrongFixtures } from "../grading/fixtures.ts";
 import { gradeFixture } from "../grading/testing/grade-fixture.ts";

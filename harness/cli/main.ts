@@ -21,8 +21,6 @@ import { renderTerminal } from "../report/terminal-report.ts";
 import { stripControl } from "../report/safe-text.ts";
 import { disposeAll } from "../lifecycle/cleanup-registry.ts";
 import { errorMessage } from "../errors.ts";
-import { gradingHome } from "../grader-image/home.ts";
-import { gradeThroughImage } from "../grader-image/grade-in-image.ts";
 
 const USAGE = `usage: grade <exercise-id> [--submission DIR] [--out DIR] [--force] [--changed-files FILE]
        grade --all [--out DIR]
@@ -81,14 +79,6 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals[0] === "merge") return merge(positionals.slice(1), resolve(values.out));
-  // Where this machine cannot start the run's engines but a Docker engine answers (a laptop, a
-  // GitHub runner), the whole command runs in the grader image instead, word for word.
-  if (!values.list && (await gradingHome()) === "image")
-    return gradeThroughImage(argv, {
-      progress: (m) => process.stderr.write(`${m}\n`),
-      stdout: (c) => process.stdout.write(c),
-      stderr: (c) => process.stderr.write(c),
-    });
   const exercises = await listExercises();
   if (values.list) {
     for (const e of exercises) process.stdout.write(`${e.id}\t${e.title}\n`);

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { EngineUnavailableError } from "../errors.ts";
 import { exec, baseEnv } from "../exec/exec.ts";
 import { ENGINE_PREFIX } from "./host-tools.ts";
-import { detectMirror } from "./open-environment.ts";
+import { detectMirror } from "./base-image-mirror.ts";
 import { lineSplitter } from "../util/line-splitter.ts";
 
 /** What decides whether grading can build, and how to get there. */

@@ -4,7 +4,6 @@ import { createBuildxBuilder } from "./container-builder.ts";
 import { startPrivateEngine } from "./private-engine.ts";
 import { servicePublicationFromEnv, type PortRange, type ServicePublication } from "./service-host.ts";
 import { limitsFromEnv, type LimitSettings } from "../sandbox/run-limits.ts";
-import { answers } from "../util/wait-until.ts";
 
 export type DriverChoice = DriverKind | "auto";
 
@@ -83,12 +82,4 @@ function publishedAt(publication: ServicePublication): { serviceHost: string; re
     serviceHost: publication.host,
     ...(publication.registryPorts ? { registryPorts: publication.registryPorts } : {}),
   };
-}
-
-/** The seeded Docker Hub mirror on loopback, when it answers (GRADER_MIRROR overrides; "none" disables). */
-export async function detectMirror(): Promise<string | undefined> {
-  const configured = process.env["GRADER_MIRROR"];
-  if (configured === "none") return undefined;
-  const candidate = configured ?? "http://127.0.0.1:5000";
-  return (await answers(new URL("/v2/", candidate).href)) ? candidate : undefined;
 }

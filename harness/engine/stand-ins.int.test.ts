@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { exec } from "../exec/exec.ts";
-import { detectMirror } from "./open-environment.ts";
+import { detectMirror } from "./base-image-mirror.ts";
 
 /**
  * Each stand-in base image against the facts of the real image that a Dockerfile can observe

@@ -2,7 +2,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { detectMirror } from "../engine/open-environment.ts";
+import { detectMirror } from "../engine/base-image-mirror.ts";
 import { gradeBatch } from "../grading/batch.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { loadExercise } from "../grading/exercise.ts";

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { detectMirror } from "../engine/open-environment.ts";
+import { detectMirror } from "../engine/base-image-mirror.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { loadExercise } from "../grading/exercise.ts";
 import { composeSubmission } from "../grading/fixtures.ts";

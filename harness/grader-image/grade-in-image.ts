@@ -1,13 +1,25 @@
-import { lstat, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { EngineUnavailableError, GraderError, InvalidSubmissionError } from "../errors.ts";
+import { fileURLToPath } from "node:url";
+import { EngineUnavailableError, InvalidSubmissionError } from "../errors.ts";
 import { exec } from "../exec/exec.ts";
-import { detectMirror } from "../engine/open-environment.ts";
-import { listExercises, REPO_ROOT } from "../grading/exercise.ts";
-import type { GradeReport } from "../grading/grade-report.ts";
-import { errorReport } from "../grading/run-grading.ts";
-import { validateReport } from "../report/report-schema.ts";
+import { detectMirror } from "../engine/base-image-mirror.ts";
+
+/**
+ * The checkout this runs from. This module is what the host loads to grade in the image, so it
+ * keeps away from the grading harness (exercise.ts and what it pulls in): a second or two at
+ * every start.
+ */
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The exercises whose workspaces the container gets, by their folders. */
+async function exerciseIds(): Promise<string[]> {
+  const entries = await readdir(join(REPO_ROOT, "exercises"), { withFileTypes: true });
+  return entries
+    .filter((e) => e.isDirectory() && /^\d\d-/.test(e.name))
+    .map((e) => e.name)
+    .sort();
+}
 import { privilegedHint, runGraderContainer } from "./grader-container.ts";
 import { engineHasBridge, ensureGraderImage, resolveHostEngine, type HostEngine } from "./image-build.ts";
 import { mapInvocation, type Invocation } from "./invocation.ts";
@@ -31,17 +43,26 @@ const HUB_CACHE_TARGET = "/var/lib/bk-grader/hub-cache";
  */
 export async function gradeThroughImage(argv: readonly string[], io: ImageIo): Promise<number> {
   const engine = await resolveHostEngine();
-  await refuseUnsuitedEngine(engine);
-  const exerciseIds = (await listExercises()).map((e) => e.id);
-  const invocation = mapInvocation(argv, { cwd: process.cwd(), repoRoot: REPO_ROOT, exerciseIds });
-  await checkMountable(invocation);
-  const image = await ensureGraderImage(REPO_ROOT, engine, io.progress, {
-    debs: process.env["GRADER_IMAGE_DEBS"],
-    base: process.env["GRADER_IMAGE_BASE"],
+  const invocation = mapInvocation(argv, {
+    cwd: process.cwd(),
+    repoRoot: REPO_ROOT,
+    exerciseIds: await exerciseIds(),
   });
-  const mirror = await detectMirror();
-  const login = mirror ? undefined : await hubLogin();
-  const hostNetwork = (mirror !== undefined && isLoopback(mirror)) || !(await engineHasBridge(engine));
+  await checkMountable(invocation);
+  // The questions to the engine and the machine are independent: asked at once.
+  const [, mirror, bridge] = await Promise.all([
+    refuseUnsuitedEngine(engine),
+    detectMirror(),
+    engineHasBridge(engine),
+  ]);
+  const [image, login] = await Promise.all([
+    ensureGraderImage(REPO_ROOT, engine, io.progress, {
+      debs: process.env["GRADER_IMAGE_DEBS"],
+      base: process.env["GRADER_IMAGE_BASE"],
+    }),
+    mirror ? undefined : hubLogin(),
+  ]);
+  const hostNetwork = (mirror !== undefined && isLoopback(mirror)) || !bridge;
   const status = await runGraderContainer({
     image,
     invocation,
@@ -90,48 +111,6 @@ async function checkMountable(invocation: Invocation): Promise<void> {
       throw new InvalidSubmissionError(`${m.source} does not exist`, {
         hint: "Check the path given to --submission, --batch, --changed-files or merge",
       });
-  }
-}
-
-/**
- * One exercise graded in the image, as `gradeExercise` grades it on the host: its report, or a
- * report of the error when the container gave none. For `npm test`.
- */
-export async function gradeExerciseInImage(
-  id: string,
-  options: { progress: (message: string) => void },
-): Promise<GradeReport> {
-  const startedAt = new Date();
-  const started = performance.now();
-  const out = await mkdtemp(join(tmpdir(), `bkg-image-out-${id}-`));
-  let tail = "";
-  try {
-    const status = await gradeThroughImage([id, "--out", out], {
-      progress: options.progress,
-      stdout: () => undefined,
-      stderr: (chunk) => {
-        process.stderr.write(chunk);
-        tail = (tail + chunk).slice(-2000);
-      },
-    });
-    const text = await readFile(join(out, `${id}.json`), "utf8").catch(() => undefined);
-    if (text === undefined)
-      throw new GraderError(
-        "ENGINE_START_FAILED",
-        `the grader image wrote no report (exit ${String(status)}): ${tail.trim().split("\n").slice(-3).join(" | ")}`,
-      );
-    const parsed: unknown = JSON.parse(text);
-    const valid = validateReport(parsed);
-    if (!valid.ok)
-      throw new GraderError(
-        "TOOL_OUTPUT",
-        `the grader image's report does not meet its schema: ${valid.errors.join("; ")}`,
-      );
-    return valid.report;
-  } catch (error) {
-    return errorReport({ id, title: id }, error, startedAt, started, "");
-  } finally {
-    await rm(out, { recursive: true, force: true });
   }
 }
 

@@ -11,7 +11,6 @@ import { gradeExercise, writeReport } from "../grading/run-grading.ts";
 import { matchesHandout } from "../grading/submission.ts";
 import { renderTerminal } from "../report/terminal-report.ts";
 import { gradingHome } from "../grader-image/home.ts";
-import { gradeExerciseInImage } from "../grader-image/grade-in-image.ts";
 
 // The learner's view: each exercise they have started is graded, one test per check, so
 // `npm test` fails while a check fails. Exercises still as handed out are skipped as not attempted.
@@ -54,7 +53,9 @@ for (const exercise of exercises) {
       // Graded in the grader image where this machine cannot run the run's engines itself.
       report =
         (await gradingHome()) === "image"
-          ? await gradeExerciseInImage(exercise.id, { progress })
+          ? await (
+              await import("../grader-image/exercise-in-image.ts")
+            ).gradeExerciseInImage(exercise.id, { progress })
           : await gradeExercise(exercise.id, { progress });
       await writeReport(report, join(REPO_ROOT, "reports"));
       graded.push(report);

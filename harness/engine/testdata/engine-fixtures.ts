@@ -1,4 +1,4 @@
-import { detectMirror } from "../open-environment.ts";
+import { detectMirror } from "../base-image-mirror.ts";
 
 export { writeContext } from "../../util/build-context.ts";
 

@@ -1,4 +1,4 @@
-import { detectMirror } from "../../engine/open-environment.ts";
+import { detectMirror } from "../../engine/base-image-mirror.ts";
 import { mirrorLayers } from "../../inspect/mirror-layers.ts";
 
 let known: Promise<ReadonlySet<string>> | undefined;
