@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { exec } from "../../exec/exec.ts";
 
@@ -24,6 +25,18 @@ export async function hostSnapshot(env: Readonly<Record<string, string>>): Promi
     images: await list(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]),
     machine: await machineLeftovers(),
   };
+}
+
+/**
+ * Whether a machine entry belongs to a run on this machine's own engine still going on: such a
+ * run's namespace is in this machine's /run/netns, and it goes last when the run ends (a run in
+ * the grader image keeps its namespaces in the container's /run/netns, so its leftovers never
+ * pass as a live host run's).
+ */
+export function heldByLiveHostRun(entry: string): boolean {
+  const block = /bkg[hn](\d+)|BKG-(\d+)|bkg-n(\d+)/.exec(entry);
+  const number = block?.[1] ?? block?.[2] ?? block?.[3];
+  return number !== undefined && existsSync(`/run/netns/bkg-n${number}`);
 }
 
 /** What is in `after` and not in `before`, per kind. */
