@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GraderError } from "../errors.ts";
+import { fallback, registerDisposer } from "../lifecycle/cleanup-registry.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { errorReport } from "../grading/run-grading.ts";
 import { validateReport } from "../report/report-schema.ts";
@@ -18,6 +19,11 @@ export async function gradeExerciseInImage(
   const startedAt = new Date();
   const started = performance.now();
   const out = await mkdtemp(join(tmpdir(), `bkg-image-out-${id}-`));
+  // Registered as a grading's scratch copy is: Ctrl-C of npm test removes it too.
+  const dispose = registerDisposer(`image report folder ${out}`, () =>
+    rm(out, { recursive: true, force: true }),
+  );
+  fallback(dispose, [{ remove: out }]);
   let tail = "";
   try {
     const status = await gradeThroughImage([id, "--out", out], {
@@ -45,6 +51,6 @@ export async function gradeExerciseInImage(
   } catch (error) {
     return errorReport({ id, title: id }, error, startedAt, started, "");
   } finally {
-    await rm(out, { recursive: true, force: true });
+    await dispose();
   }
 }

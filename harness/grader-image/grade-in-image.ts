@@ -59,6 +59,7 @@ export async function gradeThroughImage(argv: readonly string[], io: ImageIo): P
     ensureGraderImage(REPO_ROOT, engine, io.progress, {
       debs: process.env["GRADER_IMAGE_DEBS"],
       base: process.env["GRADER_IMAGE_BASE"],
+      hostNetwork: !bridge,
     }),
     mirror ? undefined : hubLogin(),
   ]);

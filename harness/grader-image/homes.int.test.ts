@@ -93,6 +93,7 @@ describe("a learner's own machine: Docker Engine as a user, nothing of provision
   });
 });
 
+// Skipped in the full suite (homes-plan.ts: 14 minutes of it on 2 cores); npm run test:homes runs it.
 describe.runIf(plan.desktop.length > 0)(
   "Docker Desktop: the engine in a VM of its own, no loopback shared with the learner",
   () => {
@@ -130,6 +131,7 @@ describe.runIf(plan.desktop.length > 0)(
       },
     );
 
+    // Only in npm run test:homes, as the stand-in itself (a second full grading of 02).
     it.runIf(plan.repeatOnDesktop)(
       "a second grading fetches no layer from Docker Hub: the volume's cache serves them",
       async () => {

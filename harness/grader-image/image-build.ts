@@ -52,6 +52,14 @@ export interface HostEngine {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/** The build's inputs besides the checkout, and what the caller already knows of the engine. */
+export interface ImageOptions {
+  readonly debs?: string | undefined;
+  readonly base?: string | undefined;
+  /** The engine has no bridge (asked by the caller already, or here when needed). */
+  readonly hostNetwork?: boolean;
+}
+
 let ensured: Map<string, Promise<string>> | undefined;
 
 /**
@@ -63,7 +71,7 @@ export function ensureGraderImage(
   root: string,
   engine: HostEngine,
   progress: (message: string) => void,
-  options: { debs?: string | undefined; base?: string | undefined } = {},
+  options: ImageOptions = {},
 ): Promise<string> {
   ensured ??= new Map();
   const known = ensured.get(root);
@@ -78,14 +86,14 @@ async function buildIfMissing(
   root: string,
   engine: HostEngine,
   progress: (message: string) => void,
-  options: { debs?: string | undefined; base?: string | undefined },
+  options: ImageOptions,
 ): Promise<string> {
   // What the build takes besides the checkout: another base, or other packages, is another image.
   const tag = await imageTag(root, [`base=${options.base ?? ""}`, `debs=${await debsListing(options.debs)}`]);
   const docker = (args: readonly string[]) =>
     exec("docker", args, { env: engine.env, reject: false, timeoutMs: 60_000 });
   if ((await docker(["image", "inspect", "--format", "{{.Id}}", tag])).exitCode === 0) return tag;
-  const hostNetwork = !(await engineHasBridge(engine));
+  const hostNetwork = options.hostNetwork ?? !(await engineHasBridge(engine));
   progress(`building the grader image ${tag} (once per version of the grader; a few minutes)...`);
   // The last lines are the error's, when the build fails.
   const tail: string[] = [];
