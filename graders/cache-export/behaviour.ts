@@ -5,6 +5,7 @@ import type { BuildRequest, BuildResult } from "../../harness/buildx/build-comma
 import { workSteps, type BuildStep } from "../../harness/buildx/build-step.ts";
 import { Buildx } from "../../harness/buildx/buildx.ts";
 import { parseDockerfile, type DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
+import { GraderError } from "../../harness/errors.ts";
 import { buildNetwork } from "../../harness/grading/exercise.ts";
 import type { GradingContext, GradingEngine } from "../../harness/grading/grader.ts";
 import { describeFailure, failBuild, failureLocation } from "../../harness/grading/kit/build-outcome.ts";
@@ -175,6 +176,22 @@ function judgeSourceChange(
         .map((s) => s.name),
     ),
   );
+  // The change edits a file the api's image is built from: a holding builder that re-ran nothing
+  // saw a stale context or lost its events, and cannot say which steps the change needed.
+  const apiRan = changed.some(
+    (b) => b.planned.service === "api" && workSteps(b.result.steps).some((s) => !s.cached),
+  );
+  if (must.size === 0 && apiRan) {
+    card.error(
+      CHECKS.sourceChange.id,
+      new GraderError(
+        "BUILDER_FAILED",
+        "the api's rebuild on the builder that holds every step re-ran nothing after the change, so which steps the change needs is unknown",
+        { hint: "Grade again; if it recurs, report it with this report attached." },
+      ),
+    );
+    return;
+  }
   const problems: string[] = [];
   const details: string[] = [];
   let where: PlannedTarget | undefined;

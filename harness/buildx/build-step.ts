@@ -132,7 +132,7 @@ export function failingStep(steps: readonly BuildStep[]): BuildStep | undefined 
  * A retried build's last attempt finds cached what an earlier, failed attempt ran: it would
  * report a 10-minute emulated compile as 0 s, and a step a source change re-ran as cache reuse.
  * Such a step counts as run by this build: not `cached`, with the times of the attempt that ran
- * it (the latest), and marked `ranInEarlierAttempt`.
+ * it (the latest that saw it end), and marked `ranInEarlierAttempt`.
  */
 export function carryAttemptTimes(
   last: readonly BuildStep[],
@@ -140,11 +140,12 @@ export function carryAttemptTimes(
 ): BuildStep[] {
   return last.map((step) => {
     if (!step.cached) return step;
-    const ran = earlier
-      .flatMap((attempt) =>
-        attempt.filter((s) => s.digest === step.digest && !s.cached && s.durationMs !== undefined),
-      )
-      .at(-1);
+    // Started there is enough: a step that attempt's events never saw end (the client lost the
+    // stream, BuildKit finished it) is cached now only because that attempt ran it.
+    const tried = earlier.flatMap((attempt) =>
+      attempt.filter((s) => s.digest === step.digest && !s.cached && s.started !== undefined),
+    );
+    const ran = tried.filter((s) => s.durationMs !== undefined).at(-1) ?? tried.at(-1);
     return ran
       ? {
           ...step,

@@ -83,6 +83,25 @@ describe("rawjson stream", () => {
     expect(carryAttemptTimes(warm, [])).toEqual(warm);
   });
 
+  it("counts a step an earlier attempt started, but never saw end, as run by the build", () => {
+    const cold = foldSteps(parseRawJson(testdata("cold.rawjson")));
+    const warm = foldSteps(parseRawJson(testdata("warm.rawjson")));
+    // The earlier attempt's stream was cut: its steps started, no completion arrived.
+    const cut = cold.map((s) => ({ ...s, completed: undefined, durationMs: undefined }));
+    const carried = workSteps(carryAttemptTimes(warm, [cut]));
+    const runs = carried.filter((s) => s.instruction === "RUN" && s.ranInEarlierAttempt);
+    expect(runs).toHaveLength(2);
+    expect(runs.every((s) => !s.cached && s.started !== undefined)).toBe(true);
+    // Never started there: still cache reuse.
+    const unstarted = cold.map((s) => ({
+      ...s,
+      started: undefined,
+      completed: undefined,
+      durationMs: undefined,
+    }));
+    expect(carryAttemptTimes(warm, [unstarted])).toEqual(warm);
+  });
+
   it("names the step that failed, not the ones cancelled after it", () => {
     const parsed = parseRawJson(testdata("failed-network.rawjson"));
     const failed = failingStep(foldSteps(parsed));

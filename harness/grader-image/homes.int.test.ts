@@ -6,7 +6,13 @@ import { listWrongFixtures } from "../grading/fixtures.ts";
 import { waitUntil } from "../util/wait-until.ts";
 import { exec } from "../exec/exec.ts";
 import { learnerMachine, type LearnerMachine } from "./testing/learner-machine.ts";
-import { added, heldByLiveHostRun, hostSnapshot, type HostSnapshot } from "./testing/host-snapshot.ts";
+import {
+  added,
+  heldByLiveHostRun,
+  hostSnapshot,
+  liveRunDirs,
+  type HostSnapshot,
+} from "./testing/host-snapshot.ts";
 import { homesPlan, type HomeCase } from "./testing/homes-plan.ts";
 import { desktopEngine, type DesktopEngine } from "./testing/desktop-engine.ts";
 
@@ -75,12 +81,14 @@ describe("a learner's own machine: Docker Engine as a user, nothing of provision
 
   it("leaves nothing on the engine or the machine but the grader image", async () => {
     let extra = added(before, await hostSnapshot(engineEnv));
+    let live = await liveRunDirs();
     // Other test files grade on this machine's own engine meanwhile: their live runs' cgroups,
-    // links and rules are theirs. What is left of the image's runs must go.
-    const ours = (): string[] => extra.machine.filter((entry) => !heldByLiveHostRun(entry));
+    // links, rules and mounts are theirs. What is left of the image's runs must go.
+    const ours = (): string[] => extra.machine.filter((entry) => !heldByLiveHostRun(entry, live));
     await waitUntil(
       async () => {
         extra = added(before, await hostSnapshot(engineEnv));
+        live = await liveRunDirs();
         return ours().length === 0;
       },
       { timeoutMs: 120_000, intervalMs: 2000 },

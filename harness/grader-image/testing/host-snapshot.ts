@@ -33,10 +33,24 @@ export async function hostSnapshot(env: Readonly<Record<string, string>>): Promi
  * the grader image keeps its namespaces in the container's /run/netns, so its leftovers never
  * pass as a live host run's).
  */
-export function heldByLiveHostRun(entry: string): boolean {
+export function heldByLiveHostRun(entry: string, liveDirs: ReadonlySet<string>): boolean {
+  // A host run's mounts sit under its own /tmp/bkg-* folder, named on its engine's command line.
+  const dir = /^mount (\/tmp\/bkg-[^/]+)/.exec(entry)?.[1];
+  if (dir !== undefined) return liveDirs.has(dir);
   const block = /bkg[hn](\d+)|BKG-(\d+)|bkg-n(\d+)/.exec(entry);
   const number = block?.[1] ?? block?.[2] ?? block?.[3];
   return number !== undefined && existsSync(`/run/netns/bkg-n${number}`);
+}
+
+/** The /tmp/bkg-* folders that a live process on this machine names in its arguments. */
+export async function liveRunDirs(): Promise<Set<string>> {
+  const dirs = new Set<string>();
+  for (const pid of await readdir("/proc").catch(() => [])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const args = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    for (const match of args.matchAll(/\/tmp\/bkg-[A-Za-z0-9]+/g)) dirs.add(match[0]);
+  }
+  return dirs;
 }
 
 /** What is in `after` and not in `before`, per kind. */
