@@ -1,19 +1,24 @@
 import { parseArgs } from "node:util";
 import { errorMessage } from "../errors.ts";
 import { listExercises } from "../grading/exercise.ts";
+import { graderFingerprint } from "../grading/grader-fingerprint.ts";
 import { loadGrader } from "../grading/grader-loader.ts";
 import { createGitHubClient } from "../github/octokit-client.ts";
 import { postGrades, type TrustedExercise } from "../github/post-grades.ts";
 
-const USAGE = `usage: post-checks --repo OWNER/NAME --run-id ID
+const USAGE = `usage: post-checks --repo OWNER/NAME --run-id ID [--accept-writers]
 Posts one GitHub check run per exercise for a finished "grade" run of a pull request, after
 checking with GitHub's API that the run and the pull request can be trusted (token: GITHUB_TOKEN
 with checks: write, actions: read, pull-requests: read; API: GITHUB_API_URL). Writes are a second
 apart, as GitHub asks; GRADER_GITHUB_WRITE_SPACING_MS changes that (0 for a local stand-in).
+Only pull requests from forks whose authors cannot push to the repository are scored;
+--accept-writers scores the others too (see SECURITY.md for what that risks).
 Exit status: 0 every exercise scored, 1 some exercise not graded or not posted (see the log), 2 bad usage.`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { repo: { type: "string" }, "run-id": { type: "string" } } });
+  const { values } = parseArgs({
+    options: { repo: { type: "string" }, "run-id": { type: "string" }, "accept-writers": { type: "boolean" } },
+  });
   const token = process.env["GITHUB_TOKEN"];
   const [owner, repo, extra] = (values.repo ?? "").split("/");
   const runId = Number(values["run-id"]);
@@ -31,7 +36,8 @@ async function main(): Promise<number> {
   }
   // The default branch's own exercises and graders: what a trusted report must match.
   const exercises: TrustedExercise[] = [];
-  for (const e of await listExercises()) exercises.push({ id: e.id, checks: (await loadGrader(e)).checks });
+  for (const e of await listExercises())
+    exercises.push({ id: e.id, checks: (await loadGrader(e)).checks, fingerprint: await graderFingerprint(e.id) });
   const client = createGitHubClient({
     token,
     ...(process.env["GITHUB_API_URL"] ? { baseUrl: process.env["GITHUB_API_URL"] } : {}),
@@ -44,6 +50,7 @@ async function main(): Promise<number> {
     repo,
     runId,
     exercises,
+    policy: { acceptWriters: values["accept-writers"] === true },
     log: (line) => process.stdout.write(`${line}\n`),
   });
 }

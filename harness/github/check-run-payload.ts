@@ -1,6 +1,6 @@
 import type { GradeReport } from "../grading/grade-report.ts";
 import { renderExercise, statusLabel } from "../report/markdown-report.ts";
-import { stripControl, truncate, workspacePath } from "../report/safe-text.ts";
+import { markdownInline, stripControl, truncate, workspacePath } from "../report/safe-text.ts";
 
 /** GitHub's limits: 50 annotations per request, 65535 characters per output field. */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -47,7 +47,8 @@ export function checkRunPayload(
       : report.status === "not-attempted"
         ? "Not attempted"
         : `${report.score}/${report.maxScore} points, ${report.checks.filter((c) => c.status !== "passed").length} check(s) to fix`;
-  const summary = `${statusLabel(report)}: **${stripControl(report.title).replace(/[\\`*_[\]<]/g, "\\$&")}**${report.status === "passed" || report.status === "failed" ? `, ${report.score}/${report.maxScore} points` : ""}.${report.error ? `\n\n${report.error.message}${report.error.hint ? `\n\nNext: ${report.error.hint}` : ""}` : ""}`;
+  // The error's message and hint can quote the learner's file names: inert, like the title.
+  const summary = `${statusLabel(report)}: **${markdownInline(report.title)}**${report.status === "passed" || report.status === "failed" ? `, ${report.score}/${report.maxScore} points` : ""}.${report.error ? `\n\n${markdownInline(report.error.message)}${report.error.hint ? `\n\nNext: ${markdownInline(report.error.hint)}` : ""}` : ""}`;
   const annotations: Annotation[] = report.checks.flatMap((c) => {
     // A path that leaves the workspace gets no annotation (its message is in the text anyway).
     const file = c.status !== "passed" && c.location ? workspacePath(c.location.file) : undefined;

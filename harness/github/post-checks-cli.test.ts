@@ -43,7 +43,7 @@ const post = (runId = RUN, spacing = "0") =>
     [join(REPO_ROOT, "bin/post-checks.js"), "--repo", "course/lesson", "--run-id", String(runId)],
     {
       reject: false,
-      timeoutMs: 60_000,
+      timeoutMs: 180_000,
       env: {
         PATH: process.env["PATH"] ?? "",
         HOME: process.env["HOME"] ?? "/root",
@@ -65,7 +65,7 @@ const runsByName = () =>
       ]),
   );
 
-describe("post-checks: trusted scores only", { timeout: 60_000 }, () => {
+describe("post-checks: trusted scores only", { timeout: 200_000 }, () => {
   it("posts the genuine grades of a fork's pull request, found by its head", async () => {
     forkPullRequest(["exercises/01-cache-mounts/workspace/Dockerfile"]);
     const reports = await genuineReports(new Set(["dockerfile.manifests-first"]));

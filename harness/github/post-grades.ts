@@ -1,10 +1,11 @@
 import type { CheckSpec } from "../grading/check.ts";
 import type { GradeReport } from "../grading/grade-report.ts";
 import { errorMessage } from "../errors.ts";
+import { markdownInline } from "../report/safe-text.ts";
 import { downloadArtifact } from "./artifact-download.ts";
 import { ARTIFACT_LIMITS, readReportArtifact, type ArtifactRead } from "./artifact-reader.ts";
 import { CheckPoster } from "./check-poster.ts";
-import { establishRun } from "./grade-run.ts";
+import { establishRun, type RunPolicy } from "./grade-run.ts";
 import type { GitHubClient } from "./octokit-client.ts";
 import { verifyReport } from "./report-verifier.ts";
 
@@ -14,6 +15,8 @@ export const REPORTS_ARTIFACT = "grade-reports";
 export interface TrustedExercise {
   readonly id: string;
   readonly checks: readonly CheckSpec[];
+  /** The default branch's grader of it, by content (grader-fingerprint.ts). */
+  readonly fingerprint: string;
 }
 
 export interface PostGradesRequest {
@@ -22,6 +25,7 @@ export interface PostGradesRequest {
   readonly repo: string;
   readonly runId: number;
   readonly exercises: readonly TrustedExercise[];
+  readonly policy?: RunPolicy;
   readonly log: (line: string) => void;
 }
 
@@ -33,10 +37,22 @@ export interface PostGradesRequest {
  */
 export async function postGrades(request: PostGradesRequest): Promise<number> {
   const { client, owner, repo, runId, exercises, log } = request;
-  const verdict = await establishRun(client, { owner, repo, runId, exerciseIds: exercises.map((e) => e.id) });
+  const verdict = await establishRun(
+    client,
+    { owner, repo, runId, exerciseIds: exercises.map((e) => e.id) },
+    request.policy,
+  );
   if (!verdict.ok) {
     log(`::error title=Grade not trusted::${verdict.reason}`);
-    // A run that is not the grading workflow's gets no check at all: it may not be a learner's.
+    // A learner's pull request that gets no score is told why on its head; any other run
+    // (another workflow's, a closed or moved pull request's) gets no check at all.
+    if (verdict.explain !== undefined && verdict.headSha !== undefined) {
+      const poster = new CheckPoster(client, { owner, repo, headSha: verdict.headSha });
+      for (const { id } of exercises) {
+        const result = await poster.postNotGraded(id, "Not graded: this pull request cannot get a trusted score", `${verdict.explain}.`);
+        if (!result.ok) log(`::error title=Check not posted::${id}: ${result.error ?? "unknown error"}`);
+      }
+    }
     return 1;
   }
   const run = verdict.run;
@@ -74,7 +90,7 @@ export async function postGrades(request: PostGradesRequest): Promise<number> {
       await notGraded(
         id,
         "Not graded: the grading run's reports could not be read",
-        `${errorMessage(error)}. Re-run the grading workflow.`,
+        `${markdownInline(errorMessage(error))}. Re-run the grading workflow.`,
       );
     return 1;
   }
@@ -89,8 +105,16 @@ export async function postGrades(request: PostGradesRequest): Promise<number> {
         exercise.id,
         "Not graded: no valid report for this exercise",
         refusal
-          ? `The report was refused: ${refusal.reason}.`
+          ? `The report was refused: ${markdownInline(refusal.reason)}.`
           : "The grading run produced no report for it. Re-run the grading workflow.",
+      );
+      continue;
+    }
+    if (report.grader !== exercise.fingerprint && (report.status === "passed" || report.status === "failed")) {
+      await notGraded(
+        exercise.id,
+        "Not graded: graded by another version of the grader",
+        "The grading run used a grader other than the default branch's current one (a re-run of an old run, or a base that is behind). Push a new commit, or merge the default branch, to be graded again.",
       );
       continue;
     }
@@ -99,7 +123,7 @@ export async function postGrades(request: PostGradesRequest): Promise<number> {
       await notGraded(
         exercise.id,
         "Not graded: the report does not match this exercise's grader",
-        `The report was not produced by the grader of the default branch: ${problems.slice(0, 10).join("; ")}.`,
+        `The report was not produced by the grader of the default branch: ${markdownInline(problems.slice(0, 10).join("; "))}.`,
       );
       continue;
     }

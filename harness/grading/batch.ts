@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { validateReport } from "../report/report-schema.ts";
+import { graderFingerprint } from "./grader-fingerprint.ts";
 import { hashTree } from "./content-hash.ts";
 import { loadExercise, REPO_ROOT } from "./exercise.ts";
 import type { GradeReport } from "./grade-report.ts";
@@ -54,7 +55,7 @@ export async function gradeBatch(
     .map((d) => d.name)
     .filter((learner) => !options.shard || inShard(learner, options.shard))
     .sort();
-  const grader = await graderHash(exercise);
+  const grader = await graderFingerprint(exercise);
   const farm = options.farm;
   const limit = pLimit(Math.max(1, farm ? farm.capacity : options.jobs));
   let done = 0;
@@ -85,17 +86,7 @@ export async function gradeBatch(
 
 /** What a learner's report is made from; `grader` defaults to the grader's current hash. */
 export async function gradeKey(exercise: string, dir: string, grader?: string): Promise<GradeKey> {
-  return { exercise, submission: await hashTree(dir), grader: grader ?? (await graderHash(exercise)) };
-}
-
-/** The grader's own files and the exercise's declaration: a change to either grades again. */
-async function graderHash(id: string): Promise<string> {
-  const exercise = await loadExercise(id);
-  const declaration = await readFile(join(exercise.dir, "exercise.json"), "utf8");
-  const code = await hashTree(join(REPO_ROOT, "graders", exercise.grader), {
-    skip: (name) => name.endsWith(".test.ts"),
-  });
-  return `${code} ${declaration.length}:${declaration}`;
+  return { exercise, submission: await hashTree(dir), grader: grader ?? (await graderFingerprint(exercise)) };
 }
 
 async function reusable(place: string, key: GradeKey): Promise<GradeReport | undefined> {

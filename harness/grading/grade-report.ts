@@ -27,6 +27,8 @@ export interface GradeReport {
   readonly environment: { readonly driver: string; readonly setupMs: number } | undefined;
   readonly startedAt: string;
   readonly durationMs: number;
+  /** The grader that produced the report, by content (grader-fingerprint.ts). */
+  readonly grader?: string;
   /** Files a pull request changed outside the learner's paths: not used for grading. */
   readonly flaggedEdits?: readonly string[];
 }

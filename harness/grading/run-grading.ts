@@ -12,6 +12,7 @@ import { boundReport } from "../report/bound-report.ts";
 import { archiveHosts, egressHosts, loadExercise, type Exercise } from "./exercise.ts";
 import { REPORT_SCHEMA_VERSION, summarise, type GradeReport, type Measurement } from "./grade-report.ts";
 import type { Grader, GradingContext } from "./grader.ts";
+import { graderFingerprint } from "./grader-fingerprint.ts";
 import { loadGrader } from "./grader-loader.ts";
 import { reapOrphanJournals } from "../lifecycle/journal-replay.ts";
 import { tmpdir } from "node:os";
@@ -37,7 +38,10 @@ export interface GradeOptions {
  */
 export async function gradeExercise(id: string, options: GradeOptions = {}): Promise<GradeReport> {
   // Learner text (logs, names) can be any length and hold any character: bound it to the schema.
-  return boundReport(await gradeUnbounded(id, options));
+  const report = boundReport(await gradeUnbounded(id, options));
+  // Unknown for an exercise that does not load: such a report is an error, never a score.
+  const grader = await graderFingerprint(id).catch(() => undefined);
+  return grader === undefined ? report : { ...report, grader };
 }
 
 async function gradeUnbounded(id: string, options: GradeOptions): Promise<GradeReport> {

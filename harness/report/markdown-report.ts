@@ -1,5 +1,5 @@
 import type { GradeReport } from "../grading/grade-report.ts";
-import { fenceFor, stripControl } from "./safe-text.ts";
+import { fenceFor, markdownInline, stripControl } from "./safe-text.ts";
 import { formatMeasurement } from "./terminal-report.ts";
 
 /** Markdown for the Actions job summary, a pull-request comment and a check run's text. */
@@ -7,7 +7,7 @@ export function renderMarkdown(reports: readonly GradeReport[]): string {
   const lines = ["## Grading results", "", "| exercise | result | score |", "| --- | --- | --- |"];
   for (const r of reports)
     lines.push(
-      `| ${escape(r.exercise)} | ${statusLabel(r)} | ${r.status === "passed" || r.status === "failed" ? `${r.score}/${r.maxScore}` : "-"} |`,
+      `| ${markdownInline(r.exercise)} | ${statusLabel(r)} | ${r.status === "passed" || r.status === "failed" ? `${r.score}/${r.maxScore}` : "-"} |`,
     );
   for (const r of reports) lines.push("", renderExercise(r));
   return `${lines.join("\n")}\n`;
@@ -28,11 +28,11 @@ export function statusLabel(r: GradeReport): string {
 
 /** One exercise: its checks, measurements and notes. */
 export function renderExercise(r: GradeReport): string {
-  const lines = [`### ${escape(r.exercise)}: ${escape(r.title)}`, ""];
+  const lines = [`### ${markdownInline(r.exercise)}: ${markdownInline(r.title)}`, ""];
   if (r.error)
     lines.push(
-      `**Grading could not be done** (\`${r.error.code}\`): ${escape(r.error.message)}`,
-      ...(r.error.hint ? ["", `Next: ${escape(r.error.hint)}`] : []),
+      `**Grading could not be done** (\`${r.error.code}\`): ${markdownInline(r.error.message)}`,
+      ...(r.error.hint ? ["", `Next: ${markdownInline(r.error.hint)}`] : []),
       "",
     );
   if (r.status === "not-attempted") lines.push("The files are still as handed out.", "");
@@ -43,7 +43,7 @@ export function renderExercise(r: GradeReport): string {
       const where = c.location
         ? ` (\`${c.location.file}${c.location.line ? `:${c.location.line}` : ""}\`)`
         : "";
-      lines.push(`| ${mark} | \`${c.id}\` | ${c.points}/${c.maxPoints} | ${escape(c.message)}${where} |`);
+      lines.push(`| ${mark} | \`${c.id}\` | ${c.points}/${c.maxPoints} | ${markdownInline(c.message)}${where} |`);
     }
     const details = r.checks.filter((c) => c.details && c.details.length > 0 && c.status !== "passed");
     for (const c of details) {
@@ -70,11 +70,11 @@ export function renderExercise(r: GradeReport): string {
       "",
       "| measurement | value |",
       "| --- | --- |",
-      ...m.map(([k, v]) => `| ${escape(k)} | ${escape(formatMeasurement(k, v))} |`),
+      ...m.map(([k, v]) => `| ${markdownInline(k)} | ${markdownInline(formatMeasurement(k, v))} |`),
       "",
       "</details>",
     );
-  for (const n of r.notes) lines.push("", `> ${escape(n)}`);
+  for (const n of r.notes) lines.push("", `> ${markdownInline(n)}`);
   if (r.flaggedEdits && r.flaggedEdits.length > 0) {
     lines.push(
       "",
@@ -85,9 +85,4 @@ export function renderExercise(r: GradeReport): string {
 }
 
 /** Table cells must not break the table, and learner text stays text: no HTML, no code spans. */
-function escape(text: string): string {
-  return stripControl(text)
-    .replace(/\r?\n/g, " ")
-    .replace(/[\\`*_[\]|]/g, "\\$&")
-    .replace(/</g, "&lt;");
-}
+

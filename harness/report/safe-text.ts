@@ -54,6 +54,14 @@ function escapeEnd(text: string, start: number): number {
   return Math.min(start + 1, text.length - 1);
 }
 
+/** Text as inert inline Markdown: one line, no emphasis, code, link, table cell or HTML. */
+export function markdownInline(text: string): string {
+  return stripControl(text)
+    .replace(/\r?\n/g, " ")
+    .replace(/[\\`*_[\]|]/g, "\\$&")
+    .replace(/</g, "&lt;");
+}
+
 /** Cuts a text to `max` characters, saying so, without splitting a surrogate pair. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;

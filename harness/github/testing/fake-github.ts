@@ -36,13 +36,23 @@ export class FakeGitHub {
   private readonly workflows = new Map<string, Json>();
   private readonly pulls: Json[] = [];
   private readonly pullFiles = new Map<number, Json[]>();
+  private readonly commitFiles = new Map<string, Json[]>();
+  private readonly permissions = new Map<string, string>();
+  private readonly defaultBranch = "main";
   private readonly artifacts = new Map<number, { id: number; name: string; zip: Uint8Array }[]>();
   private nextId = 4_000_000_001;
   private server: Server | undefined;
   url = "";
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    // A fault of the fake itself is a violation and a 500, never a request left hanging.
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        this.violations.push(`the fake failed on ${req.method ?? ""} ${req.url ?? ""}: ${String(error)}`);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -104,32 +114,51 @@ export class FakeGitHub {
     });
   }
 
-  /** An open pull request from `headRepo`, and the files it changes (renames keep their old name). */
+  /**
+   * A pull request from `headRepo` into the default branch (unless `baseRef` says otherwise),
+   * open unless `state` says otherwise, and the files its head changes (renames keep their old
+   * name), as both its file list and the comparison of its base with its head show them.
+   */
   addPullRequest(pull: {
     number: number;
     headSha: string;
     headRepo: string;
     files: readonly (string | { filename: string; previous: string })[];
+    state?: "open" | "closed";
+    baseRef?: string;
+    author?: string;
   }): void {
     const example = this.api.example("pull-request") as Json;
     const head = example["head"] as Json;
+    const base = example["base"] as Json;
     this.pulls.push({
       ...example,
       number: pull.number,
-      state: "open",
+      state: pull.state ?? "open",
       changed_files: pull.files.length,
       requested_teams: [],
+      user: { ...(example["user"] as Json), login: pull.author ?? "learner" },
       head: { ...head, sha: pull.headSha, repo: { ...(head["repo"] as Json), full_name: pull.headRepo } },
+      base: {
+        ...base,
+        ref: pull.baseRef ?? this.defaultBranch,
+        sha: BASE_SHA,
+        repo: { ...(base["repo"] as Json), full_name: "course/lesson" },
+      },
     });
-    const entry = this.api.example("diff-entry-items") as Json[];
-    this.pullFiles.set(
-      pull.number,
-      pull.files.map((f) =>
-        typeof f === "string"
-          ? { ...entry[0], filename: f, status: "modified" }
-          : { ...entry[0], filename: f.filename, previous_filename: f.previous, status: "renamed" },
-      ),
-    );
+    const files = diffEntries(this.api, pull.files);
+    this.pullFiles.set(pull.number, files);
+    this.commitFiles.set(pull.headSha, files);
+  }
+
+  /** What GitHub lists as the pull request's files from now on (e.g. after a push), not its head's. */
+  listPullFilesAs(number: number, files: readonly string[]): void {
+    this.pullFiles.set(number, diffEntries(this.api, files));
+  }
+
+  /** A user's permission on the repository (GitHub's collaborator permission: admin, write, read, none). */
+  setPermission(login: string, permission: "admin" | "write" | "read" | "none"): void {
+    this.permissions.set(login, permission);
   }
 
   /** An artifact of a run, served as GitHub does: a 302 to a download URL. */
@@ -319,6 +348,40 @@ export class FakeGitHub {
         payload = pull;
         break;
       }
+      case "repos/get": {
+        const example = this.api.example("full-repository") as Json;
+        payload = {
+          ...example,
+          name: repo,
+          full_name: `${owner ?? ""}/${repo ?? ""}`,
+          default_branch: this.defaultBranch,
+          // Required by the description, missing from its own example.
+          has_discussions: false,
+        };
+        break;
+      }
+      case "repos/get-collaborator-permission-level": {
+        const login = url.pathname.split("/").at(-2) ?? "";
+        const permission = this.permissions.get(login) ?? "read";
+        const example = this.api.example(
+          "repository-collaborator-permission-response-if-user-has-admin-permissions",
+        ) as Json;
+        const user = { ...(example["user"] as Json), login, role_name: permission };
+        payload = { ...example, permission, role_name: permission, user };
+        break;
+      }
+      case "repos/compare-commits-with-basehead": {
+        const [base, head] = decodeURIComponent(url.pathname.split("/").at(-1) ?? "").split("...");
+        const files = this.commitFiles.get(head ?? "");
+        if (base !== BASE_SHA || !files) {
+          notFound();
+          return;
+        }
+        const example = this.api.example("commit-comparison") as Json;
+        // GitHub lists at most 300 files of a comparison, on its first page only.
+        payload = { ...example, status: "ahead", files: files.slice(0, 300) };
+        break;
+      }
       case "pulls/list-files": {
         payload = this.page(url, res, this.pullFiles.get(Number(url.pathname.split("/").at(-2))) ?? []);
         break;
@@ -419,6 +482,18 @@ export class FakeGitHub {
 }
 
 /** A pull request as the list endpoint returns it: the fields of pull-request-simple only. */
+/** The base commit of every pull request of the fake: the default branch's head. */
+export const BASE_SHA = "b".repeat(40);
+
+function diffEntries(api: GitHubOpenApi, files: readonly (string | { filename: string; previous: string })[]): Json[] {
+  const entry = (api.example("diff-entry-items") as Json[])[0];
+  return files.map((f) =>
+    typeof f === "string"
+      ? { ...entry, filename: f, status: "modified" }
+      : { ...entry, filename: f.filename, previous_filename: f.previous, status: "renamed" },
+  );
+}
+
 function simplePull(pull: Json): Json {
   const keys = [
     "url",

@@ -26,6 +26,7 @@ export class GitHubOpenApi {
   constructor() {
     const require = createRequire(import.meta.url);
     const spec = require("@octokit/openapi/generated/api.github.com.json") as Json;
+    nullableWithoutType(spec);
     this.spec = spec;
     this.ajv = new Ajv({ strict: false, validateSchema: false, allErrors: true });
     addFormats.default(this.ajv);
@@ -110,4 +111,23 @@ function rebase(schema: unknown): never {
   return JSON.parse(JSON.stringify(schema), (key, value: unknown) =>
     key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `${ROOT}${value}` : value,
   ) as never;
+}
+
+/**
+ * OpenAPI 3.0's `nullable` beside a `$ref` or `allOf` (no `type`), which Ajv refuses: the same
+ * meaning as "that schema, or null".
+ */
+function nullableWithoutType(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) nullableWithoutType(item);
+    return;
+  }
+  if (typeof node !== "object" || node === null) return;
+  const object = node as Json;
+  for (const value of Object.values(object)) nullableWithoutType(value);
+  if (object["nullable"] === true && object["type"] === undefined) {
+    const { nullable: _nullable, ...rest } = object;
+    for (const key of Object.keys(object)) Reflect.deleteProperty(object, key);
+    object["anyOf"] = [rest, { type: "null" }];
+  }
 }
