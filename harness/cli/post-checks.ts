@@ -17,7 +17,11 @@ Exit status: 0 every exercise scored, 1 some exercise not graded or not posted (
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { repo: { type: "string" }, "run-id": { type: "string" }, "accept-writers": { type: "boolean" } },
+    options: {
+      repo: { type: "string" },
+      "run-id": { type: "string" },
+      "accept-writers": { type: "boolean" },
+    },
   });
   const token = process.env["GITHUB_TOKEN"];
   const [owner, repo, extra] = (values.repo ?? "").split("/");
@@ -37,7 +41,11 @@ async function main(): Promise<number> {
   // The default branch's own exercises and graders: what a trusted report must match.
   const exercises: TrustedExercise[] = [];
   for (const e of await listExercises())
-    exercises.push({ id: e.id, checks: (await loadGrader(e)).checks, fingerprint: await graderFingerprint(e.id) });
+    exercises.push({
+      id: e.id,
+      checks: (await loadGrader(e)).checks,
+      fingerprint: await graderFingerprint(e.id),
+    });
   const client = createGitHubClient({
     token,
     ...(process.env["GITHUB_API_URL"] ? { baseUrl: process.env["GITHUB_API_URL"] } : {}),

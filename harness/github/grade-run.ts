@@ -112,11 +112,17 @@ type WorkflowRun = Awaited<ReturnType<GitHubClient["rest"]["actions"]["getWorkfl
 type Pull = Awaited<ReturnType<GitHubClient["rest"]["pulls"]["get"]>>["data"];
 
 /** Why the run is not one of the default branch's grading workflow, if it is not. */
-async function workflowRefusal(client: GitHubClient, target: Target, run: WorkflowRun): Promise<string | undefined> {
+async function workflowRefusal(
+  client: GitHubClient,
+  target: Target,
+  run: WorkflowRun,
+): Promise<string | undefined> {
   const { owner, repo, runId } = target;
-  if (run.event !== "pull_request") return `run ${runId} was triggered by ${run.event}, not by a pull request`;
+  if (run.event !== "pull_request")
+    return `run ${runId} was triggered by ${run.event}, not by a pull request`;
   // A pull request can add a workflow that is also named "grade": only the file counts.
-  if (run.path !== GRADING_WORKFLOW) return `run ${runId} came from ${run.path}, not from ${GRADING_WORKFLOW}`;
+  if (run.path !== GRADING_WORKFLOW)
+    return `run ${runId} came from ${run.path}, not from ${GRADING_WORKFLOW}`;
   const { data: workflow } = await client.rest.actions.getWorkflow({
     owner,
     repo,
@@ -146,7 +152,8 @@ async function pullRequestOf(
   }
   const [number, ...others] = numbers;
   if (number === undefined) return `no open pull request from ${headRepo} has head ${headSha.slice(0, 12)}`;
-  if (others.length > 0) return `several pull requests have head ${headSha.slice(0, 12)}: ${numbers.join(", ")}`;
+  if (others.length > 0)
+    return `several pull requests have head ${headSha.slice(0, 12)}: ${numbers.join(", ")}`;
   return number;
 }
 
@@ -160,7 +167,12 @@ export function pullProblem(
     readonly head: { readonly sha: string; readonly repo: { readonly full_name: string } | null };
     readonly base: { readonly ref: string };
   },
-  run: { readonly headSha: string; readonly headRepo: string; readonly defaultBranch: string; readonly runId: number },
+  run: {
+    readonly headSha: string;
+    readonly headRepo: string;
+    readonly defaultBranch: string;
+    readonly runId: number;
+  },
 ): { readonly reason: string; readonly explain?: string } | undefined {
   if (pull.head.sha !== run.headSha || pull.head.repo?.full_name !== run.headRepo)
     return { reason: `pull request #${pull.number} has moved on since run ${run.runId}: grade the new head` };

@@ -49,7 +49,11 @@ export async function postGrades(request: PostGradesRequest): Promise<number> {
     if (verdict.explain !== undefined && verdict.headSha !== undefined) {
       const poster = new CheckPoster(client, { owner, repo, headSha: verdict.headSha });
       for (const { id } of exercises) {
-        const result = await poster.postNotGraded(id, "Not graded: this pull request cannot get a trusted score", `${verdict.explain}.`);
+        const result = await poster.postNotGraded(
+          id,
+          "Not graded: this pull request cannot get a trusted score",
+          `${verdict.explain}.`,
+        );
         if (!result.ok) log(`::error title=Check not posted::${id}: ${result.error ?? "unknown error"}`);
       }
     }
@@ -110,7 +114,10 @@ export async function postGrades(request: PostGradesRequest): Promise<number> {
       );
       continue;
     }
-    if (report.grader !== exercise.fingerprint && (report.status === "passed" || report.status === "failed")) {
+    if (
+      report.grader !== exercise.fingerprint &&
+      (report.status === "passed" || report.status === "failed")
+    ) {
       await notGraded(
         exercise.id,
         "Not graded: graded by another version of the grader",

@@ -4,7 +4,6 @@ import pLimit from "p-limit";
 import { validateReport } from "../report/report-schema.ts";
 import { graderFingerprint } from "./grader-fingerprint.ts";
 import { hashTree } from "./content-hash.ts";
-import { loadExercise, REPO_ROOT } from "./exercise.ts";
 import type { GradeReport } from "./grade-report.ts";
 import { gradeExercise, writeReport } from "./run-grading.ts";
 import { inShard, type Shard } from "./shard.ts";

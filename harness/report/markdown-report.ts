@@ -43,7 +43,9 @@ export function renderExercise(r: GradeReport): string {
       const where = c.location
         ? ` (\`${c.location.file}${c.location.line ? `:${c.location.line}` : ""}\`)`
         : "";
-      lines.push(`| ${mark} | \`${c.id}\` | ${c.points}/${c.maxPoints} | ${markdownInline(c.message)}${where} |`);
+      lines.push(
+        `| ${mark} | \`${c.id}\` | ${c.points}/${c.maxPoints} | ${markdownInline(c.message)}${where} |`,
+      );
     }
     const details = r.checks.filter((c) => c.details && c.details.length > 0 && c.status !== "passed");
     for (const c of details) {
@@ -85,4 +87,3 @@ export function renderExercise(r: GradeReport): string {
 }
 
 /** Table cells must not break the table, and learner text stays text: no HTML, no code spans. */
-

@@ -485,7 +485,10 @@ export class FakeGitHub {
 /** The base commit of every pull request of the fake: the default branch's head. */
 export const BASE_SHA = "b".repeat(40);
 
-function diffEntries(api: GitHubOpenApi, files: readonly (string | { filename: string; previous: string })[]): Json[] {
+function diffEntries(
+  api: GitHubOpenApi,
+  files: readonly (string | { filename: string; previous: string })[],
+): Json[] {
   const entry = (api.example("diff-entry-items") as Json[])[0];
   return files.map((f) =>
     typeof f === "string"
