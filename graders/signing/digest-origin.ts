@@ -17,6 +17,14 @@ export interface StepScope {
 
 const BUILD_ACTIONS = ["docker/build-push-action", "docker/bake-action"];
 const MAX_DEPTH = 6;
+/** Expressions one search follows at most, whatever their depth. */
+const SEARCH_BUDGET = 2000;
+/** Characters one expansion may make in all: a value naming another twice per level doubles. */
+const MAX_EXPANDED = 16 * 1024;
+
+interface Budget {
+  left: number;
+}
 
 function jobOf(model: WorkflowModel, id: string): WorkflowJob | undefined {
   return model.jobs.find((j) => j.id === id);
@@ -52,17 +60,28 @@ function variable(scope: StepScope, name: string, fromScript: boolean): string |
 }
 
 /** Replaces `$NAME`, `${NAME}` and `${{ env.NAME }}` by what the workflow says they hold (unknown ones stay). */
-export function expandVariables(text: string, scope: StepScope, depth = 0): string {
+export function expandVariables(text: string, scope: StepScope): string {
+  const budget = { chars: MAX_EXPANDED };
+  const expanded = expandWithin(text, scope, 0, budget);
+  // Past the bound, the text as written: what it names stays unknown, never a guess.
+  return budget.chars < 0 ? text : expanded;
+}
+
+/** One level of expansion; every character any level makes counts against one shared budget. */
+function expandWithin(text: string, scope: StepScope, depth: number, budget: { chars: number }): string {
   if (depth > MAX_DEPTH) return text;
+  const expand = (whole: string, value: string | undefined): string => {
+    if (value === undefined || budget.chars < 0) return whole;
+    budget.chars -= value.length;
+    return budget.chars < 0 ? whole : expandWithin(value, scope, depth + 1, budget);
+  };
   return text
-    .replace(/\$\{\{\s*env\.([A-Za-z_]\w*)\s*\}\}/g, (whole, name: string) => {
-      const value = variable(scope, name, false);
-      return value === undefined ? whole : expandVariables(value, scope, depth + 1);
-    })
-    .replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (whole, braced?: string, bare?: string) => {
-      const value = variable(scope, braced ?? bare ?? "", true);
-      return value === undefined ? whole : expandVariables(value, scope, depth + 1);
-    });
+    .replace(/\$\{\{\s*env\.([A-Za-z_]\w*)\s*\}\}/g, (whole, name: string) =>
+      expand(whole, variable(scope, name, false)),
+    )
+    .replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (whole, braced?: string, bare?: string) =>
+      expand(whole, variable(scope, braced ?? bare ?? "", true)),
+    );
 }
 
 /** Whether a step of the job builds and pushes an image (the producer of `digest`/`metadata`). */
@@ -74,9 +93,15 @@ function isBuildStep(step: WorkflowStep | undefined): boolean {
 }
 
 /** What one `${{ ... }}` expression yields, followed through step outputs, job outputs and env. */
-function expressionOrigin(expression: string, scope: StepScope, depth: number): DigestOrigin {
+function expressionOrigin(expression: string, scope: StepScope, depth: number, budget: Budget): DigestOrigin {
   const inner = expression.replace(/^\$\{\{\s*|\s*\}\}$/g, "");
   if (depth > MAX_DEPTH) return { kind: "unknown", text: expression };
+  // A small workflow can name thousands of expressions per level: the search has a bound.
+  if (--budget.left < 0)
+    return {
+      kind: "unknown",
+      text: `${expression} (not followed: the search stopped after ${String(SEARCH_BUDGET)} expressions)`,
+    };
   const { model, step } = scope;
   const stepRef = /steps\.([\w-]+)\.outputs\.([\w-]+)/.exec(inner);
   if (stepRef) {
@@ -102,6 +127,7 @@ function expressionOrigin(expression: string, scope: StepScope, depth: number): 
         expandVariables(written, { model, step: producer }),
         { model, step: producer },
         depth + 1,
+        budget,
       );
     return { kind: "unknown", text: expression };
   }
@@ -113,21 +139,23 @@ function expressionOrigin(expression: string, scope: StepScope, depth: number): 
     // A job output is evaluated after the job's last step: it sees every step's outputs.
     const last = model.steps.filter((s) => s.job === jobId).at(-1);
     if (value === undefined || !last) return { kind: "unknown", text: expression };
-    return valueOrigin(value, { model, step: last }, depth + 1);
+    return valueOrigin(value, { model, step: last }, depth + 1, budget);
   }
   const envRef = /^env\.([A-Za-z_]\w*)$/.exec(inner);
   if (envRef) {
     const value = variable(scope, envRef[1] ?? "", false);
-    return value === undefined ? { kind: "unknown", text: expression } : valueOrigin(value, scope, depth + 1);
+    return value === undefined
+      ? { kind: "unknown", text: expression }
+      : valueOrigin(value, scope, depth + 1, budget);
   }
   return { kind: "unknown", text: expression };
 }
 
 /** The origin of a digest-bearing text (`sha256:...`, an expression, or variables holding one). */
-function valueOrigin(text: string, scope: StepScope, depth: number): DigestOrigin {
+function valueOrigin(text: string, scope: StepScope, depth: number, budget: Budget): DigestOrigin {
   const expanded = expandVariables(text, scope);
   const expressions = expanded.match(/\$\{\{[\s\S]*?\}\}/g) ?? [];
-  const origins = expressions.map((e) => expressionOrigin(e, scope, depth));
+  const origins = expressions.map((e) => expressionOrigin(e, scope, depth, budget));
   const found =
     origins.find((o) => o.kind === "build-digest") ??
     origins.find((o) => o.kind === "image-id") ??
@@ -149,5 +177,5 @@ export function referenceOrigin(reference: string, scope: StepScope): DigestOrig
   const masked = expanded.replace(/\$\{\{[\s\S]*?\}\}/g, (e) => "x".repeat(e.length));
   const at = masked.lastIndexOf("@");
   if (at < 0) return { kind: "tag" };
-  return valueOrigin(expanded.slice(at + 1), scope, 0);
+  return valueOrigin(expanded.slice(at + 1), scope, 0, { left: SEARCH_BUDGET });
 }

@@ -11,6 +11,19 @@ describe("matrix expansion", () => {
       { os: "b", v: 2 },
     ]);
   });
+  it("stops at GitHub's 256 combinations and says so, however small the file", () => {
+    const ten = Array.from({ length: 10 }, (_, i) => i);
+    const huge = Object.fromEntries(Array.from({ length: 12 }, (_, k) => [`k${String(k)}`, ten]));
+    const started = performance.now();
+    const { combinations, unresolved } = expandMatrix(huge);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(combinations.length).toBeLessThanOrEqual(256);
+    expect(unresolved.join()).toContain("more than 256 combinations");
+    const includes = expandMatrix({ include: Array.from({ length: 5000 }, (_, i) => ({ n: i })) });
+    expect(includes.combinations).toHaveLength(256);
+    expect(includes.unresolved.join()).toContain("more than 256");
+    expect(expandMatrix({ a: Array.from({ length: 256 }, (_, i) => i) }).unresolved).toEqual([]);
+  });
   it("removes what exclude matches, on all of its keys", () => {
     const { combinations } = expandMatrix({ os: ["a", "b"], v: [1, 2], exclude: [{ os: "b", v: 2 }] });
     expect(combinations).toEqual([

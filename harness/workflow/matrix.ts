@@ -19,6 +19,9 @@ export interface ExpandedMatrix {
   readonly unresolved: readonly string[];
 }
 
+/** GitHub runs at most 256 jobs of one matrix: a bigger one is a workflow GitHub refuses. */
+export const MAX_COMBINATIONS = 256;
+
 export function expandMatrix(matrix: unknown): ExpandedMatrix {
   if (matrix === undefined || matrix === null) return { combinations: [{}], unresolved: [] };
   if (!isObject(matrix)) return { combinations: [{}], unresolved: [`the matrix is ${describe(matrix)}`] };
@@ -29,6 +32,12 @@ export function expandMatrix(matrix: unknown): ExpandedMatrix {
     if (!Array.isArray(values)) {
       unresolved.push(`matrix.${key} is ${describe(values)}, not a list`);
       continue;
+    }
+    if (combinations.length * values.length > MAX_COMBINATIONS) {
+      unresolved.push(
+        `the matrix makes more than ${MAX_COMBINATIONS} combinations (GitHub's limit per run): matrix.${key} and what follows were not expanded`,
+      );
+      break;
     }
     combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
   }
@@ -52,6 +61,13 @@ export function expandMatrix(matrix: unknown): ExpandedMatrix {
       merged = true;
     });
     if (!merged) combinations.push({ ...entry });
+    if (combinations.length > MAX_COMBINATIONS) {
+      combinations = combinations.slice(0, MAX_COMBINATIONS);
+      unresolved.push(
+        `the matrix's include makes more than ${MAX_COMBINATIONS} combinations: the rest were not read`,
+      );
+      break;
+    }
   }
   if (combinations.length === 0) combinations = [{}];
   return { combinations, unresolved };
