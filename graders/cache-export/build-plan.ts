@@ -60,9 +60,13 @@ export async function planBuilds(
         `${target.name}: tags outside \${REGISTRY} are not pushed (the run reaches only its own registry).`,
       );
     const cacheTo: string[] = [];
+    const unreadable = (kind: string, spec: string): void => {
+      notes.push(`${target.name}: ${kind} ${spec} is not used: buildx would not read it as written.`);
+    };
     for (const entry of target.cacheTo.map(cacheEntry)) {
-      if (entry.type === "inline" || (entry.type === "registry" && inRun(entry.ref)))
-        cacheTo.push(cacheSpec(entry));
+      const spec = cacheSpec(entry);
+      if (spec === undefined) unreadable("cache-to", entry.type);
+      else if (entry.type === "inline" || (entry.type === "registry" && inRun(entry.ref))) cacheTo.push(spec);
       else
         notes.push(
           `${target.name}: cache-to ${entry.type}${entry.ref ? ` ${entry.ref}` : ""} is not used: the run exports caches only to its own registry.`,
@@ -70,7 +74,9 @@ export async function planBuilds(
     }
     const cacheFrom: string[] = [];
     for (const entry of target.cacheFrom.map(cacheEntry)) {
-      if (entry.type === "registry" && inRun(entry.ref)) cacheFrom.push(cacheSpec(entry));
+      const spec = cacheSpec(entry);
+      if (spec === undefined) unreadable("cache-from", entry.type);
+      else if (entry.type === "registry" && inRun(entry.ref)) cacheFrom.push(spec);
       else
         notes.push(
           `${target.name}: cache-from ${entry.type}${entry.ref ? ` ${entry.ref}` : ""} is not used: the run imports caches only from its own registry.`,

@@ -20,7 +20,21 @@ describe("cache entries as BuildKit reads them", () => {
   ])("%s", (spec, type, ref, mode) => {
     const entry = cacheEntry(parseAttributes(spec));
     expect([entry.type, entry.ref, entry.mode]).toEqual([type, ref, mode]);
-    expect(cacheSpec(entry)).toBe(spec);
+    expect(cacheSpec(entry)).toBe(spec === "r/x:c" ? "type=registry,ref=r/x:c" : spec);
+  });
+
+  it("is passed on as buildx reads it, or not at all: no key or value adds a field", () => {
+    // Values that held a type=local of their own, and a key buildx would read as another.
+    const smuggled = cacheEntry({
+      type: "registry",
+      ref: "h:5000/shop/api:c,type=local,dest=/root/x",
+      mode: "max",
+    });
+    expect(parseAttributes(cacheSpec(smuggled) ?? "")).toEqual(smuggled.attributes);
+    expect(cacheSpec(cacheEntry({ type: "registry", "ref,type=local,dest": "/root/x" }))).toBeUndefined();
+    expect(cacheSpec(cacheEntry({ type: "registry", ref: "h:5000/shop/api:c", dest: "" }))).toBe(
+      "type=registry,ref=h:5000/shop/api:c,dest=",
+    );
   });
 });
 

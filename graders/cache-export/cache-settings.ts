@@ -1,3 +1,4 @@
+import { formatAttributes } from "../../harness/util/csv-fields.ts";
 import { relative } from "node:path";
 import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
 import { SERVICES, type Service } from "./checks.ts";
@@ -58,13 +59,15 @@ export function targetsByService(
   return out;
 }
 
-/** Back to the option string buildx takes on its command line. */
-export function cacheSpec(entry: CacheEntry): string {
-  return Object.entries(entry.attributes)
-    .map(([key, value]) =>
-      value === "" ? key : /[",]/.test(value) ? `"${key}=${value.replace(/"/g, '""')}"` : `${key}=${value}`,
-    )
-    .join(",");
+/**
+ * Back to the option string buildx takes on its command line, field by field as buildx reads
+ * it; undefined when buildx would read other attributes than these (the entry is then unused).
+ */
+export function cacheSpec(entry: CacheEntry): string | undefined {
+  // The shorthand (a bare reference) is written out as what it means: a registry cache there.
+  const keys = Object.keys(entry.attributes);
+  const bare = keys.length === 1 && entry.attributes["type"] === undefined && entry.ref === keys[0];
+  return formatAttributes(bare ? { type: "registry", ref: entry.ref ?? "" } : entry.attributes);
 }
 
 /** Why a target's steps could be missing from the cache a fresh builder imported, in words. */

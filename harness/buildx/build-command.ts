@@ -1,8 +1,9 @@
+import { formatAttributes } from "../util/csv-fields.ts";
 import { readFile, writeFile, mkdtemp } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { exec } from "../exec/exec.ts";
 import { lastLines } from "../exec/exec-error.ts";
-import { errorMessage, GraderError } from "../errors.ts";
+import { errorMessage, GraderError, InvalidSubmissionError } from "../errors.ts";
 import { classifyFailure, type FailureCause } from "./failure-cause.ts";
 import type { Buildx } from "./buildx.ts";
 import { RawJsonStream } from "./rawjson-stream.ts";
@@ -72,6 +73,23 @@ export interface BuildResult {
   readonly frontendNote: string | undefined;
 }
 
+/**
+ * The `--secret` value buildx reads as exactly these fields (quoted as its CSV reader wants),
+ * so no value can carry a `src=` of its own past the vetting.
+ */
+export function secretSpec(s: SecretSpec): string {
+  const spec = formatAttributes({
+    id: s.id,
+    ...(s.src !== undefined ? { src: s.src } : {}),
+    ...(s.env !== undefined ? { env: s.env } : {}),
+  });
+  if (spec === undefined)
+    throw new InvalidSubmissionError(
+      `the secret ${JSON.stringify(s.id)} cannot be given to buildx as written`,
+    );
+  return spec;
+}
+
 /** `docker buildx build` with rawjson progress; a failed build is a result, not an exception. */
 export class BuildCommand {
   private readonly buildx: Buildx;
@@ -116,11 +134,7 @@ export class BuildCommand {
     // store (time spent for nothing), and the remote driver warns mid-progress.
     else if (output === "cacheonly") args.push("--output", "type=cacheonly");
     else args.push("--output", `type=oci,dest=${output.dest},tar=false`);
-    for (const s of request.secrets ?? [])
-      args.push(
-        "--secret",
-        [`id=${s.id}`, ...(s.src ? [`src=${s.src}`] : []), ...(s.env ? [`env=${s.env}`] : [])].join(","),
-      );
+    for (const s of request.secrets ?? []) args.push("--secret", secretSpec(s));
     for (const agent of request.ssh ?? []) args.push("--ssh", `${agent.id}=${agent.socket}`);
     for (const [k, v] of Object.entries(request.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
     // The run's only way out: see proxyBuildArgs.

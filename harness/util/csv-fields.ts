@@ -38,3 +38,32 @@ export function parseAttributes(text: string): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * One CSV record as Go's encoding/csv writes it, so that buildx reads back exactly these
+ * fields: a field with a comma, a quote, a line break or leading space is quoted, its quotes
+ * doubled. Option strings handed to buildx are built from their vetted fields this way, never
+ * by joining strings, so no value can add a field of its own.
+ */
+export function formatCsvRecord(fields: readonly string[]): string {
+  return fields.map((f) => (needsQuotes(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(",");
+}
+
+function needsQuotes(field: string): boolean {
+  if (field === "") return false;
+  return field === "\\." || /[",\r\n]/.test(field) || /^\s/u.test(field);
+}
+
+/**
+ * `key=value` fields of an option string, each as buildx will read it (see formatCsvRecord),
+ * or undefined when buildx would read something else (a key with `=` in it, or one that is
+ * not lower-case after trimming): what buildx receives is what was vetted, or nothing.
+ */
+export function formatAttributes(attributes: Readonly<Record<string, string>>): string | undefined {
+  const text = formatCsvRecord(Object.entries(attributes).map(([key, value]) => `${key}=${value}`));
+  const back = parseAttributes(text);
+  const same =
+    Object.keys(back).length === Object.keys(attributes).length &&
+    Object.entries(attributes).every(([key, value]) => back[key] === value);
+  return same ? text : undefined;
+}
