@@ -1,30 +1,19 @@
 import { describe, expect, it } from "vitest";
-import type { BuildStep } from "../../harness/buildx/build-step.ts";
-import { parseVertexName } from "../../harness/buildx/vertex-name.ts";
+import { StepFolder, type BuildStep } from "../../harness/buildx/build-step.ts";
 import { touchedByChange } from "./touched-steps.ts";
 
-/** Steps as BuildKit names them, e.g. "[build 2/3] COPY src ./src". */
+/** Steps as BuildKit names them, e.g. "[build 2/3] COPY src ./src", folded as a build's are. */
 function steps(...names: string[]): BuildStep[] {
-  return names.map((name, i) => {
-    const parsed = parseVertexName(name);
-    return {
-      digest: `sha256:${String(i)}`,
-      name,
-      stage: parsed.stage,
-      platform: parsed.platform,
-      executionPlatform: parsed.executionPlatform,
-      index: parsed.index,
-      instruction: parsed.instruction,
-      text: parsed.text,
-      internal: parsed.internal,
-      cached: false,
-      started: undefined,
-      completed: undefined,
-      durationMs: undefined,
-      error: undefined,
-      log: "",
-    };
-  });
+  const folder = new StepFolder();
+  folder.add([
+    {
+      vertexes: names.map((name, i) => ({ digest: `sha256:${String(i)}`, name })),
+      statuses: [],
+      logs: [],
+      warnings: [],
+    },
+  ]);
+  return folder.steps();
 }
 
 const touched = (list: BuildStep[], file = "src/server.ts") =>
