@@ -14,7 +14,8 @@ import { ImageReference } from "../../harness/inspect/image-reference.ts";
 import { RegistrySource } from "../../harness/inspect/registry-source.ts";
 import { formatBytes, formatDuration } from "../../harness/report/format.ts";
 import { cacheBytes } from "./cache-bytes.ts";
-import { exportedRefs, missingCacheReason } from "./cache-settings.ts";
+import { cacheEntry, missingCacheReason } from "./cache-settings.ts";
+import { parseAttributes } from "../../harness/util/csv-fields.ts";
 import { BAKE_FILE, CHECK_LIST, CHECKS } from "./checks.ts";
 import type { PlannedTarget } from "./build-plan.ts";
 import { touchedByChange } from "./touched-steps.ts";
@@ -273,7 +274,13 @@ async function freshEngine(make: () => Promise<GradingEngine["environment"]>): P
 /** The bytes each exported registry cache holds, recorded as `cache.<ref>.bytes`. */
 async function cacheSizes(ctx: GradingContext, planned: readonly PlannedTarget[]): Promise<string> {
   const parts: string[] = [];
-  for (const ref of new Set(planned.flatMap((p) => exportedRefs(p.target)))) {
+  // Only what the run exports, to its own registry: never a reference the grader left out.
+  const refs = planned.flatMap((p) =>
+    p.cacheTo
+      .map((spec) => cacheEntry(parseAttributes(spec)))
+      .flatMap((e) => (e.type === "registry" && e.ref ? [e.ref] : [])),
+  );
+  for (const ref of new Set(refs)) {
     const image = ImageReference.parse(ref);
     const manifest = await new RegistrySource(image)
       .manifest(image.reference)

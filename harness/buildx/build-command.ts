@@ -256,15 +256,23 @@ export class BuildCommand {
 }
 
 const pullable = new Map<string, Promise<boolean>>();
+/**
+ * Whether the run's own engine can pull the frontend the learner named: asked of that engine,
+ * which lives in the run's namespace and reaches only the run's services, never by a client on
+ * the host's network. Where the grader has no such engine (a farm's endpoint), it is not tried.
+ */
 function frontendPullable(buildx: Buildx, image: string): Promise<boolean> {
-  let known = pullable.get(image);
+  const environment = buildx.environment;
+  if (environment.driver !== "private-engine") return Promise.resolve(false);
+  const key = `${environment.dockerHost ?? ""} ${image}`;
+  let known = pullable.get(key);
   if (!known) {
-    known = exec("docker", ["buildx", "imagetools", "inspect", image], {
-      env: buildx.environment.env,
+    known = exec("docker", ["pull", "--quiet", image], {
+      env: environment.env,
       reject: false,
-      timeoutMs: 8000,
+      timeoutMs: 30_000,
     }).then((r) => r.exitCode === 0);
-    pullable.set(image, known);
+    pullable.set(key, known);
   }
   return known;
 }

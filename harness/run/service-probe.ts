@@ -102,8 +102,11 @@ export class ServiceProbe {
             return false;
           }
           try {
+            // The learner's own service answers, or nothing does: a redirect (to a host
+            // service, say) is its answer, never followed.
             const response = await fetch(`http://${this.probeHost}:${port}${request.path}`, {
               signal: AbortSignal.timeout(2000),
+              redirect: "manual",
             });
             body = (await response.text()).slice(0, 4096);
             detail = `HTTP ${response.status}: ${body.trim().slice(0, 200)}`;
