@@ -184,6 +184,22 @@ export function pullProblem(
   return undefined;
 }
 
+/** A user's permission on the repository; one GitHub does not know as a collaborator has none. */
+async function permissionOf(client: GitHubClient, target: Target, username: string): Promise<string> {
+  try {
+    const { data } = await client.rest.repos.getCollaboratorPermissionLevel({
+      owner: target.owner,
+      repo: target.repo,
+      username,
+    });
+    return WRITERS.has(data.role_name) ? data.role_name : data.permission;
+  } catch (error) {
+    if (typeof error === "object" && error !== null && "status" in error && error.status === 404)
+      return "none";
+    throw error;
+  }
+}
+
 /** Why the pull request's author may not get a score here (they can push to the repository). */
 async function authorRefusal(
   client: GitHubClient,
@@ -197,8 +213,8 @@ async function authorRefusal(
   if (headRepo === `${owner}/${repo}`)
     return `pull request #${pull.number} comes from a branch of this repository: its author can push workflows that write checks, so its score could not be trusted. Open it from a fork`;
   const login = pull.user.login;
-  const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login });
-  return WRITERS.has(data.permission) || WRITERS.has(data.role_name)
+  const permission = await permissionOf(client, target, login);
+  return WRITERS.has(permission)
     ? `${login} can push to ${owner}/${repo}: their pull requests' scores could not be trusted (a workflow of theirs could write checks)`
     : undefined;
 }
