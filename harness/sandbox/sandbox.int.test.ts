@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
-import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuildCommand, type BuildResult } from "../buildx/build-command.ts";
@@ -9,10 +8,12 @@ import { Buildx } from "../buildx/buildx.ts";
 import type { BuildEnvironment } from "../engine/build-environment.ts";
 import { openEnvironment } from "../engine/open-environment.ts";
 import { MIRROR, writeContext } from "../engine/testdata/engine-fixtures.ts";
+import { exec } from "../exec/exec.ts";
 import { npmRegistryHosts } from "../grading/exercise.ts";
 
-// Attacks a learner's RUN steps could make on the grading machine, each performed for real:
-// the test fails if any of them works.
+// Attacks a learner's RUN steps could make on the grading machine. Those aimed at this machine
+// and at the tests' own namespaces are performed for real; ways to any other address are proven
+// closed from the namespace's routes and the host's rules, read back, never by trying them.
 
 const build = async (
   env: BuildEnvironment,
@@ -65,9 +66,6 @@ describe("a run's network: the package registry and its own services, nothing el
     const everywhere = await listen("0.0.0.0");
     const loopback = await listen("127.0.0.1");
     servers.push(everywhere.server, loopback.server);
-    const eth = Object.values(networkInterfaces())
-      .flat()
-      .find((i) => i && i.family === "IPv4" && !i.internal && !i.address.startsWith("10.213."));
     const daemon = JSON.parse(await readFile(join(a.workDir, "engine.json"), "utf8")) as {
       "registry-mirrors": string[];
     };
@@ -76,12 +74,8 @@ describe("a run's network: the package registry and its own services, nothing el
       "host-service-on-all-addresses": `${a.serviceHost}:${everywhere.port}`,
       "host-loopback-service": `127.0.0.1:${loopback.port}`,
       "host-mirror-directly": "127.0.0.1:5000",
-      "host-main-address": `${eth?.address ?? "192.0.2.2"}:${everywhere.port}`,
       "other-run-registry": b.registry.host,
       "other-run-host-side": `${b.serviceHost}:${everywhere.port}`,
-      "cloud-metadata": "169.254.169.254:80",
-      "gateway-lan": "192.168.1.1:80",
-      "public-internet": "1.1.1.1:443",
       "own-run-registry": a.registry.host,
     };
     const result = await build(
@@ -109,7 +103,83 @@ describe("a run's network: the package registry and its own services, nothing el
     expect(log).toMatch(/^7\.0\.0$/m);
     expect(log).toMatch(/^NPM-OK$/m);
   });
+  it("routes nothing beyond its link, and the host admits from it only the run's own ports", async () => {
+    const { namespace, hostLink, chain } = linkOf(a.serviceHost);
+    const routes = await ipJson(["-4", "-n", namespace, "route", "show", "table", "all"]);
+    expect(routes.filter((r) => r.dst === "default")).toEqual([]);
+    for (const route of routes.filter((r) => r.table !== "local"))
+      expect(route.dst, JSON.stringify(route)).toMatch(/^10\.213\.\d+\.\d+\/30$/);
+    const routes6 = await ipJson(["-6", "-n", namespace, "route", "show", "table", "all"]);
+    for (const route of routes6.filter((r) => r.table !== "local"))
+      expect(route.dst, JSON.stringify(route)).toMatch(/^(fe80::\/64|ff00::\/8|::1)$/);
+    // The kernel's own answer for the addresses a learner would try: no route, so not one packet.
+    const hostMain = (await ipJson(["route", "show", "table", "main"])).find((r) => r.prefsrc)?.prefsrc;
+    for (const address of ["169.254.169.254", "192.168.1.1", "1.1.1.1", hostMain ?? "192.0.2.2"]) {
+      const got = await exec("ip", ["-n", namespace, "route", "get", address], { reject: false });
+      expect(got.exitCode, address).not.toBe(0);
+      expect(got.stderr, address).toMatch(/unreachable/i);
+    }
+    for (const address of ["2606:4700::1111", "fd00::1"])
+      expect(
+        (await exec("ip", ["-6", "-n", namespace, "route", "get", address], { reject: false })).exitCode,
+      ).not.toBe(0);
+    expect(readFileSync(`/proc/sys/net/ipv6/conf/${hostLink}/disable_ipv6`, "utf8").trim()).toBe("1");
+
+    // The host's end: the run's chain first for its link, and in it only the run's own ports.
+    const rules = await iptables(["-S", chain]);
+    expect(rules.at(-1)).toMatch(new RegExp(`^-A ${chain} -j REJECT`));
+    const host = a.serviceHost.replace(/\./g, "\\.");
+    const opened: string[] = [];
+    for (const rule of rules.slice(1, -1)) {
+      if (/--ctstate RELATED,ESTABLISHED -j ACCEPT$/.test(rule)) continue;
+      const port = new RegExp(`^-A ${chain} -d ${host}/32 -p tcp -m tcp --dport (\\d+) -j ACCEPT$`).exec(
+        rule,
+      )?.[1];
+      expect(port, rule).toBeDefined();
+      if (port !== undefined) opened.push(port);
+    }
+    // Each opened port is a service bound to the run's own address, which only the grader uses.
+    const bound = (await exec("ss", ["-Hltn", `src ${a.serviceHost}`])).stdout;
+    expect(opened).toContain(portOf(a.registry.host));
+    for (const port of opened) expect(bound, port).toContain(`${a.serviceHost}:${port} `);
+    for (const [table, wanted] of [
+      ["INPUT", [`-A INPUT -i ${hostLink} -j ${chain}`]],
+      ["FORWARD", [`-A FORWARD -o ${hostLink} -j REJECT`, `-A FORWARD -i ${hostLink} -j REJECT`]],
+    ] as const) {
+      const list = (await iptables(["-S", table])).slice(1);
+      for (const rule of wanted) {
+        const at = list.findIndex((r) => r.startsWith(rule));
+        expect(at, `${rule} in\n${list.join("\n")}`).toBeGreaterThanOrEqual(0);
+        // Only other runs' rules may come before it (each run inserts its own at the top).
+        for (const before of list.slice(0, at))
+          expect(before, rule).toMatch(/ -[io] bkgh\d+ -j (REJECT|BKG-\d+)/);
+      }
+    }
+  });
 });
+
+/** The run's namespace, host-side link and chain, found from the host address of its /30. */
+function linkOf(serviceHost: string): { namespace: string; hostLink: string; chain: string } {
+  const [, , third, fourth] = serviceHost.split(".").map(Number);
+  const block = ((third ?? 0) * 256 + (fourth ?? 0) - 1) / 4;
+  expect(Number.isInteger(block), serviceHost).toBe(true);
+  return {
+    namespace: `bkg-n${String(block)}`,
+    hostLink: `bkgh${String(block)}`,
+    chain: `BKG-${String(block)}`,
+  };
+}
+
+interface Route {
+  readonly dst: string;
+  readonly table?: string;
+  readonly prefsrc?: string;
+}
+const ipJson = async (args: readonly string[]): Promise<Route[]> =>
+  JSON.parse((await exec("ip", ["-j", ...args])).stdout) as Route[];
+const iptables = async (args: readonly string[]): Promise<string[]> =>
+  (await exec("iptables", ["-w", ...args])).stdout.trim().split("\n");
+const portOf = (host: string): string => host.slice(host.lastIndexOf(":") + 1);
 
 describe("a run's limits: reaching one is a failed build that names it", () => {
   let env: BuildEnvironment;
