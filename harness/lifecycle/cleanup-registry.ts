@@ -72,18 +72,26 @@ function startReaper(): void {
   });
 }
 
-/** Runs all pending disposers, newest first (a builder goes before the engine it runs on). */
+/**
+ * Runs all pending disposers, newest first (a builder goes before the engine it runs on). A
+ * resource whose set-up was under way when the signal came (its folder made, its disposer not
+ * yet registered) registers during the first pass: passes repeat until none is left.
+ */
 export async function disposeAll(): Promise<void> {
-  const pending = [...disposers.entries()].reverse();
-  disposers.clear();
-  for (const [, { label, dispose }] of pending) {
-    try {
-      await dispose();
-    } catch (error) {
-      process.stderr.write(`cleanup of ${label} failed: ${String(error)}\n`);
+  for (let pass = 0; pass < MAX_PASSES && disposers.size > 0; pass++) {
+    const pending = [...disposers.entries()].reverse();
+    disposers.clear();
+    for (const [, { label, dispose }] of pending) {
+      try {
+        await dispose();
+      } catch (error) {
+        process.stderr.write(`cleanup of ${label} failed: ${String(error)}\n`);
+      }
     }
   }
 }
+// A set-up makes a handful of resources one after another; more passes would mean a loop.
+const MAX_PASSES = 20;
 
 export function pendingCleanups(): string[] {
   return [...disposers.values()].map((d) => d.label);
@@ -112,11 +120,22 @@ export function registerDisposer(label: string, body: () => Promise<void>): () =
   const dispose = (): Promise<void> =>
     (running ??= (async () => {
       unregister();
+      let done = false;
       try {
         await body();
+        done = true;
       } finally {
-        // Only now: if this process dies in the middle of `body`, the reaper finishes it.
-        if (journal.delete(id)) writeJournal();
+        // Only now: if this process dies in the middle of `body`, the reaper finishes it. If
+        // `body` failed (a folder still busy), the reaper retries all but the kills after this
+        // process ends: by then a pid may belong to someone else.
+        const entry = journal.get(id);
+        if (done || !entry) journal.delete(id);
+        else
+          journal.set(id, {
+            ...entry,
+            steps: entry.steps.filter((s) => !("kill" in s || "killPidFile" in s)),
+          });
+        if (entry) writeJournal();
       }
     })());
   const unregister = registerCleanup(label, dispose);
