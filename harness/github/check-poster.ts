@@ -28,6 +28,9 @@ export class CheckPoster {
   private readonly client: GitHubClient;
   private readonly target: PostTarget;
 
+  /** The head's latest check run of each name, listed once for all exercises. */
+  private existing: Promise<Map<string, number>> | undefined;
+
   constructor(client: GitHubClient, target: PostTarget) {
     this.client = client;
     this.target = target;
@@ -49,15 +52,11 @@ export class CheckPoster {
     const { owner, repo, headSha } = this.target;
     let requests = 0;
     try {
-      const existing = await this.client.rest.checks.listForRef({
-        owner,
-        repo,
-        ref: headSha,
-        check_name: payload.name,
-        filter: "latest",
-        per_page: 1,
-      });
-      requests++;
+      if (this.existing === undefined) {
+        this.existing = this.listExisting();
+        requests++;
+      }
+      const existing = await this.existing;
       let [first = [], ...rest] = batches(payload.annotations);
       const output = { ...payload.output, annotations: first };
       const common = {
@@ -67,7 +66,8 @@ export class CheckPoster {
       };
       let id: number;
       let action: PostResult["action"];
-      const found = existing.data.check_runs[0];
+      const foundId = existing.get(payload.name);
+      const found = foundId === undefined ? undefined : { id: foundId };
       if (found) {
         // GitHub appends annotations on every update: send only those the check lacks, so a
         // re-run of the same grade does not repeat them.
@@ -103,6 +103,7 @@ export class CheckPoster {
           ...common,
         });
         id = created.data.id;
+        existing.set(payload.name, id);
         action = "created";
       }
       requests++;
@@ -119,6 +120,21 @@ export class CheckPoster {
     } catch (error) {
       return { exercise, ok: false, requests, error: errorMessage(error) };
     }
+  }
+
+  private async listExisting(): Promise<Map<string, number>> {
+    const { owner, repo, headSha } = this.target;
+    const runs = await this.client.paginate(this.client.rest.checks.listForRef, {
+      owner,
+      repo,
+      ref: headSha,
+      filter: "latest",
+      per_page: 100,
+    });
+    const ids = new Map<string, number>();
+    // The newest of a name (ids grow) is the one a re-run updates, whatever the listing's order.
+    for (const run of runs) if (run.id > (ids.get(run.name) ?? 0)) ids.set(run.name, run.id);
+    return ids;
   }
 }
 

@@ -57,7 +57,7 @@ async function gradedPullRequest(
   github.addArtifact(RUN, "grade-reports", reportsZip(reports ?? (await genuineReports())));
 }
 
-function post(policy = { acceptWriters: false }): Promise<number> {
+function post(policy = { acceptWriters: false }, runId = RUN): Promise<number> {
   const client = createGitHubClient({
     token: "ghs_test",
     baseUrl: github.url,
@@ -68,7 +68,7 @@ function post(policy = { acceptWriters: false }): Promise<number> {
     client,
     owner: "course",
     repo: "lesson",
-    runId: RUN,
+    runId,
     exercises,
     policy,
     log: (line) => log.push(line),
@@ -140,6 +140,46 @@ describe("the trusted poster", { timeout: 60_000 }, () => {
     expect(scored()).toEqual([]);
     expect(github.checkRuns().map((r) => (r["output"] as { title: string }).title)).toContain(
       "Not graded: graded by another version of the grader",
+    );
+  });
+});
+
+describe("a class of 30 pull requests", { timeout: 120_000 }, () => {
+  it("is posted in a bounded number of API calls per pull request, well inside GitHub's limits", async () => {
+    const reports = reportsZip(await genuineReports());
+    const workflowId = github.addWorkflow(".github/workflows/grade.yml", "grade");
+    for (let n = 1; n <= 30; n++) {
+      const headSha = n.toString(16).padStart(40, "a");
+      const headRepo = `learner${String(n)}/lesson`;
+      github.addPullRequest({
+        number: n,
+        headSha,
+        headRepo,
+        author: `learner${String(n)}`,
+        files: [WORKSPACE_EDIT],
+      });
+      github.addWorkflowRun({
+        id: RUN + n,
+        workflowId,
+        path: ".github/workflows/grade.yml",
+        event: "pull_request",
+        headSha,
+        headRepo,
+      });
+      github.addArtifact(RUN + n, "grade-reports", reports);
+    }
+    for (let n = 1; n <= 30; n++) expect(await post(undefined, RUN + n)).toBe(0);
+    expect(scored()).toHaveLength(30 * exercises.length);
+    const perPull = github.requests.length / 30;
+    // Eleven reads (the run, its workflow, the open pull requests, the repository, the pull request
+    // twice, the author's permission, the comparison, the artifact's listing and download, the
+    // head's checks), then one write per exercise. A GITHUB_TOKEN gets 1,000 requests an hour
+    // per repository: 30 learners at once use about half.
+    expect(perPull).toBeLessThanOrEqual(11 + exercises.length);
+    const writes = github.requests.filter((r) => r.method !== "GET").length;
+    expect(writes).toBe(30 * exercises.length);
+    console.log(
+      `post-checks, class of 30: ${String(github.requests.length)} API calls (${String(perPull)} per pull request, ${String(writes)} writes)`,
     );
   });
 });

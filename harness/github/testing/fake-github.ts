@@ -310,10 +310,13 @@ export class FakeGitHub {
       case "checks/list-for-ref": {
         const ref = url.pathname.split("/")[5];
         const name = url.searchParams.get("check_name");
-        const runs = [...this.runs.values()].filter(
-          (r) => r["head_sha"] === ref && (name === null || r["name"] === name),
-        );
-        payload = { total_count: runs.length, check_runs: runs };
+        let runs = [...this.runs.values()]
+          .filter((r) => r["head_sha"] === ref && (name === null || r["name"] === name))
+          .reverse();
+        // As GitHub: "latest" keeps the newest run of each name, newest first, in pages.
+        if (url.searchParams.get("filter") !== "all")
+          runs = runs.filter((r, i) => runs.findIndex((o) => o["name"] === r["name"]) === i);
+        payload = { total_count: runs.length, check_runs: this.page(url, res, runs) };
         break;
       }
       case "actions/get-workflow-run": {
