@@ -257,6 +257,7 @@ function request(
     ...(t.target ? { target: t.target } : {}),
     buildArgs: t.args,
     labels: t.labels,
+    ...(t.secrets.length > 0 ? { secrets: t.secrets } : {}),
     platforms: ctx.exercise.platforms,
     output: "push",
     tags: p.tags,

@@ -89,7 +89,8 @@ export async function planBuilds(
     }
     planned.push({
       service,
-      target,
+      // As vetted: the secrets and other attributes buildx would apply, each checked.
+      target: vetted.target,
       root,
       tags: tags.length > 0 ? tags : [`${registry}/graded-${service}:latest`],
       cacheFrom,
