@@ -44,6 +44,26 @@ describe("build-secrets static checks, each passing and failing on small inputs"
     expect(failedIds(results)).toEqual([]);
   });
 
+  it.each([
+    ["a quoted default with a space", 'ARG LICENSE_HOLDER="the course authors"\n'],
+    ["a quoted ENV pair", "ENV GREETING='hello token world' MODE=ci\n"],
+    ["an escaped space", "ENV NOTE=see\\ AUTH\\ docs\n"],
+    ["the old ENV form", "ENV BANNER welcome, secret agent\n"],
+  ])("reads only declared names, never words of a value: %s", (_form, line) => {
+    const results = judgeStatic(grader, exercise, {
+      Dockerfile: DOCKERFILE.replace("WORKDIR /app\n", `${line}WORKDIR /app\n`),
+    });
+    expect(failedIds(results)).toEqual([]);
+  });
+
+  it("finds a credential named after a quoted value on the same line", () => {
+    const results = judgeStatic(grader, exercise, {
+      Dockerfile: DOCKERFILE.replace("WORKDIR /app\n", 'ARG OWNER="a b" NPM_TOKEN\nWORKDIR /app\n'),
+    });
+    expect(failedIds(results)).toEqual(["static.no-secret-args"]);
+    expect(results.get("static.no-secret-args")?.message).toContain("ARG NPM_TOKEN");
+  });
+
   it("fails dockerfile.secret-mount at the install when no RUN mounts a secret", () => {
     const results = judgeStatic(grader, exercise, {
       Dockerfile: DOCKERFILE.replace("--mount=type=secret,id=npmrc,target=/root/.npmrc ", ""),

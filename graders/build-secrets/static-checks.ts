@@ -8,10 +8,6 @@ import { judgeDockerfileParses } from "../../harness/grading/common-checks.ts";
 /** Names that say "this is a credential". */
 const SECRET_NAME = /(TOKEN|SECRET|PASSW(OR)?D|API_?KEY|PRIVATE_?KEY|AUTH|CREDENTIAL|NPMRC)/i;
 
-function declaredName(text: string): string {
-  return text.split(/[=\s]/)[0] ?? text;
-}
-
 export const BAKE_FILE = "docker-bake.hcl";
 
 /** The line of the bake file that sets an arg (`NAME = ...` or `"NAME" = ...`), when it is written there. */
@@ -33,20 +29,13 @@ export function checkStatic(
 
   const offenders: { message: string; file: string; line: number | undefined }[] = [];
   for (const instruction of [...model.globalArgs, ...model.stages.flatMap((s) => s.instructions)]) {
-    if (instruction.keyword !== "ARG" && instruction.keyword !== "ENV") continue;
-    for (const arg of instruction.keyword === "ENV" &&
-    /^\S+\s+\S/.test(instruction.text) &&
-    !instruction.text.includes("=")
-      ? [instruction.text]
-      : instruction.args) {
-      const name = declaredName(arg);
+    for (const { name } of instruction.variables)
       if (SECRET_NAME.test(name))
         offenders.push({
           message: `${instruction.keyword} ${name} (line ${instruction.line})`,
           file: "Dockerfile",
           line: instruction.line,
         });
-    }
   }
   for (const [name, value] of Object.entries(bake?.args ?? {})) {
     if (SECRET_NAME.test(name) || secretValues.includes(value))

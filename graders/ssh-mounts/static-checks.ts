@@ -220,10 +220,9 @@ function goPath(model: DockerfileModel, step: Step, variable: string, fallback: 
   )?.[1];
   if (inline) return inline;
   let value = fallback;
-  for (const i of envBefore(model, step)) {
-    const match = new RegExp(String.raw`(?:^|\s)${variable}(?:=|\s+)["']?([^\s"']+)`).exec(i.text);
-    if (match?.[1]) value = match[1];
-  }
+  for (const i of envBefore(model, step))
+    for (const declared of i.variables)
+      if (declared.name === variable && declared.value) value = declared.value;
   return value;
 }
 

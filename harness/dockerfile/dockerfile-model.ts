@@ -1,9 +1,11 @@
 import { splitFlags, type FlagModel } from "./builder-flags.ts";
 import { isHeredocWord, type Heredoc } from "./heredoc.ts";
 import { logicalLines } from "./logical-lines.ts";
+import { declaredVariables, type VariableModel } from "./variable-declarations.ts";
 
 export type { FlagModel } from "./builder-flags.ts";
 export type { Heredoc } from "./heredoc.ts";
+export type { VariableModel } from "./variable-declarations.ts";
 
 /**
  * A Dockerfile as the static checks need it, read the way BuildKit reads it: stages with their
@@ -28,6 +30,8 @@ export interface InstructionModel {
   readonly command: string;
   /** Whether the arguments were written in JSON (exec) form. */
   readonly execForm: boolean;
+  /** What an ARG or ENV declares, its words split as BuildKit splits them (quotes kept together). */
+  readonly variables: readonly VariableModel[];
 }
 
 export interface StageModel {
@@ -81,6 +85,11 @@ export function parseDockerfile(content: string): DockerfileModel {
     const json = JSON_FORM.has(raw.keyword) ? jsonForm(argText) : undefined;
     const args = json ?? argText.split(/\s+/).filter(Boolean);
     const text = json ? json.join(" ") : argText;
+    const declared =
+      raw.keyword === "ARG" || raw.keyword === "ENV"
+        ? declaredVariables(raw.keyword, argText, lines.escape)
+        : { variables: [] };
+    if (declared.problem !== undefined) problems.push(`line ${raw.line}: ${declared.problem}`);
     const model: InstructionModel = {
       keyword: raw.keyword,
       line: raw.line,
@@ -91,6 +100,7 @@ export function parseDockerfile(content: string): DockerfileModel {
       heredocs: raw.heredocs,
       command: commandOf(text, args, raw.heredocs, json !== undefined),
       execForm: json !== undefined,
+      variables: declared.variables,
     };
     if (!KNOWN.has(model.keyword)) problems.push(`line ${model.line}: unknown instruction ${model.keyword}`);
     if (model.keyword === "FROM") {
