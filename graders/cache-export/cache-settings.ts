@@ -1,4 +1,5 @@
 import { formatAttributes } from "../../harness/util/csv-fields.ts";
+import { canonicalReference } from "../../harness/inspect/image-reference.ts";
 import { relative } from "node:path";
 import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
 import { SERVICES, type Service } from "./checks.ts";
@@ -79,11 +80,13 @@ export function missingCacheReason(target: BakeTarget, others: readonly BakeTarg
     return "an inline cache is always min mode: it carries only the final image's layers, not the build stages";
   if (registry.length === 0)
     return `its cache goes to ${exported.map((e) => e.type).join(", ")}, which the grader's runners cannot read`;
-  const imported = new Set(importedRefs(target));
-  if (!registry.some((e) => e.ref !== undefined && imported.has(e.ref)))
+  const imported = new Set(importedRefs(target).map(canonicalReference));
+  if (!registry.some((e) => e.ref !== undefined && imported.has(canonicalReference(e.ref))))
     return "it never imports the cache it exports (cache-from does not name its cache-to reference)";
-  const mine = new Set(registry.map((e) => e.ref));
-  const sharing = others.filter((o) => o.name !== target.name && exportedRefs(o).some((r) => mine.has(r)));
+  const mine = new Set(registry.flatMap((e) => (e.ref === undefined ? [] : [canonicalReference(e.ref)])));
+  const sharing = others.filter(
+    (o) => o.name !== target.name && exportedRefs(o).some((r) => mine.has(canonicalReference(r))),
+  );
   if (sharing.length > 0)
     return `${sharing.map((o) => o.name).join(", ")} writes the same cache reference, and the last export replaces the other`;
   if (registry.every((e) => e.mode !== "max"))

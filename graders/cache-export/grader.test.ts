@@ -81,6 +81,27 @@ describe("cache-export: the bake file's checks", () => {
     expect(results.get("bake.cache-distinct")?.message).toMatch(/api and worker both write/);
   });
 
+  it("fails bake.cache-distinct for one reference spelled with and without its default tag", async () => {
+    const bake = BAKE.replaceAll("/api:buildcache", "/shared-cache").replaceAll(
+      "/worker:buildcache",
+      "/shared-cache:latest",
+    );
+    const results = await judge(bake);
+    expect(failedIds(results)).toEqual(["bake.cache-distinct"]);
+    expect(results.get("bake.cache-distinct")?.message).toMatch(/api and worker both write .*shared-cache/);
+  });
+
+  it("takes a cache read back under its default tag as its own cache", async () => {
+    const bake = BAKE.replace(
+      'cache-from = ["type=registry,ref=${REGISTRY}/worker:buildcache"]',
+      'cache-from = ["type=registry,ref=${REGISTRY}/worker-cache:latest"]',
+    ).replace("/worker:buildcache,mode=max", "/worker-cache,mode=max");
+    expect(bake).toMatch(
+      /worker-cache,mode=max[\s\S]*worker-cache:latest|worker-cache:latest[\s\S]*worker-cache,mode=max/,
+    );
+    expect(failedIds(await judge(bake))).toEqual([]);
+  });
+
   it("fails bake.cache-imported when no cache-from reads the exported reference", async () => {
     const results = await judge(
       BAKE.replace(

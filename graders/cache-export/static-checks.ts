@@ -11,6 +11,7 @@ import {
   type WorkflowModel,
   type WorkflowStep,
 } from "../../harness/workflow/workflow-model.ts";
+import { canonicalReference } from "../../harness/inspect/image-reference.ts";
 import { cacheTo, exportedRefs, importedRefs, targetsByService } from "./cache-settings.ts";
 import {
   BAKE_FILE,
@@ -152,11 +153,18 @@ function checkCacheMode(text: string, present: readonly ServiceTarget[], card: S
 }
 
 function checkCacheDistinct(text: string, present: readonly ServiceTarget[], card: Scorecard): void {
-  const owners = new Map<string, string[]>();
+  // Keyed as the registry resolves them: `cache` and `cache:latest` are one reference.
+  const owners = new Map<string, { ref: string; names: string[] }>();
   for (const { target } of present)
-    for (const ref of new Set(exportedRefs(target)))
-      owners.set(ref, [...(owners.get(ref) ?? []), target.name]);
-  const shared = [...owners].filter(([, names]) => names.length > 1);
+    for (const ref of exportedRefs(target)) {
+      const key = canonicalReference(ref);
+      const owner = owners.get(key) ?? { ref, names: [] };
+      if (!owner.names.includes(target.name))
+        owners.set(key, { ...owner, names: [...owner.names, target.name] });
+    }
+  const shared = [...owners.values()]
+    .filter(({ names }) => names.length > 1)
+    .map(({ ref, names }) => [ref, names] as const);
   const first = shared[0];
   card.judge(
     CHECKS.cacheDistinct.id,
@@ -179,17 +187,18 @@ function checkCacheImported(text: string, present: readonly ServiceTarget[], car
   const problems: { message: string; line: number | undefined }[] = [];
   for (const { target } of present) {
     const exported = exportedRefs(target);
-    const imported = new Set(importedRefs(target));
+    const imported = new Set(importedRefs(target).map(canonicalReference));
     const inline = cacheTo(target).some((e) => e.type === "inline");
     // An inline cache travels inside the pushed image: reading it back means importing a tag.
     const readsBack =
-      exported.some((r) => imported.has(r)) || (inline && target.tags.some((t) => imported.has(t)));
+      exported.some((r) => imported.has(canonicalReference(r))) ||
+      (inline && target.tags.some((t) => imported.has(canonicalReference(t))));
     if (!readsBack)
       problems.push({
         message:
           imported.size === 0
             ? `${target.name} imports no cache (no cache-from)`
-            : `${target.name} imports ${[...imported].join(", ")} but writes ${exported.join(", ") || "no registry cache"}`,
+            : `${target.name} imports ${importedRefs(target).join(", ")} but writes ${exported.join(", ") || "no registry cache"}`,
         line: attributeLine(text, target.name, imported.size === 0 ? "cache-to" : "cache-from"),
       });
   }

@@ -19,17 +19,23 @@ export class ImageReference {
     if (at >= 0) {
       reference = rest.slice(at + 1);
       rest = rest.slice(0, at);
-    } else {
-      const colon = rest.lastIndexOf(":");
-      if (colon > rest.lastIndexOf("/")) {
-        reference = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-      }
+    }
+    // With a digest too (`name:tag@sha256:...`), the digest alone names the image.
+    const colon = rest.lastIndexOf(":");
+    if (colon > rest.lastIndexOf("/")) {
+      if (at < 0) reference = rest.slice(colon + 1);
+      rest = rest.slice(0, colon);
     }
     const slash = rest.indexOf("/");
     const first = slash >= 0 ? rest.slice(0, slash) : "";
     if (slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost")) {
-      return new ImageReference(first, rest.slice(slash + 1), reference);
+      // Host names have no case; Docker Hub has an older name.
+      const host = first.toLowerCase();
+      return new ImageReference(
+        host === "index.docker.io" ? "docker.io" : host,
+        rest.slice(slash + 1),
+        reference,
+      );
     }
     return new ImageReference("docker.io", rest.includes("/") ? rest : `library/${rest}`, reference);
   }
@@ -45,4 +51,12 @@ export class ImageReference {
   toString(): string {
     return `${this.registry}/${this.repository}${this.isDigest ? "@" : ":"}${this.reference}`;
   }
+}
+
+/**
+ * The reference as a registry resolves it (pure): `reg/cache` and `reg/cache:latest` are one,
+ * as are `nginx` and `docker.io/library/nginx:latest`, or a host written in capitals.
+ */
+export function canonicalReference(text: string): string {
+  return ImageReference.parse(text).toString();
 }
