@@ -57,13 +57,21 @@ describe("ssh-mounts static checks, each passing and failing on small inputs", (
       "an ssh_config written by printf",
       "RUN printf 'Host *\\n  StrictHostKeyChecking off\\n' > /etc/ssh/ssh_config\n",
     ],
-    ["UserKnownHostsFile=/dev/null", "ENV GIT_SSH_COMMAND='ssh -o UserKnownHostsFile=/dev/null'\n"],
     ["a heredoc ssh config", "COPY <<EOF /root/.ssh/config\nHost *\n    StrictHostKeyChecking no\nEOF\n"],
   ])("fails dockerfile.host-key at the line that stops pinning (%s)", (_form, line) => {
     const text = swap("WORKDIR /src\n", `${line}WORKDIR /src\n`);
     const results = judge(text);
     expect(failedIds(results)).toEqual(["dockerfile.host-key"]);
     expect(results.get("dockerfile.host-key")?.location?.line).toBe(lineOf(text, line.split("\n")[0] ?? ""));
+  });
+
+  it("leaves UserKnownHostsFile=/dev/null to the behaviour check: ssh still reads the global file", () => {
+    const text = swap(
+      "WORKDIR /src\n",
+      "ENV GIT_SSH_COMMAND='ssh -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes'\nWORKDIR /src\n",
+    );
+    expect(text).toContain("target=/etc/ssh/ssh_known_hosts");
+    expect(failedIds(judge(text))).toEqual([]);
   });
 
   it("keeps an explicit StrictHostKeyChecking=yes with a pinned file", () => {

@@ -24,13 +24,17 @@ const DOWNLOADS = new RegExp(String.raw`${GO}mod\s+download\b`);
 const TESTS = new RegExp(String.raw`${GO}test\b`);
 const VETS = new RegExp(String.raw`${GO}vet\b`);
 
-/** Ways of trusting a host key nobody pinned, however they are spelled (ssh_config, -o, env). */
+/**
+ * Ways of trusting a host key nobody pinned, however they are spelled (ssh_config, -o, env).
+ * `UserKnownHostsFile=/dev/null` is not one by itself: ssh still reads the global file
+ * (/etc/ssh/ssh_known_hosts), where the pinned key may be mounted; whether it is, the build
+ * with another key pinned decides (hostKeyEnforced), not this reading.
+ */
 const UNPINNED: readonly { pattern: RegExp; what: string }[] = [
   {
     pattern: /StrictHostKeyChecking\s*[= ]\s*["']?(?:no|off|accept-new)\b/i,
     what: "turns host-key checking off",
   },
-  { pattern: /UserKnownHostsFile\s*[= ]\s*["']?\/dev\/null\b/i, what: "throws the known hosts away" },
   { pattern: /\bssh-keyscan\b/, what: "trusts whatever key answers at build time (ssh-keyscan)" },
 ];
 
