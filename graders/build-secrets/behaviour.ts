@@ -1,4 +1,5 @@
 import { buildNetwork } from "../../harness/grading/exercise.ts";
+import { bakeTargetBuild } from "../../harness/buildx/bake-target-build.ts";
 import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
 import { mountsOf, type DockerfileModel } from "../../harness/dockerfile/dockerfile-model.ts";
 import type { CheckLocation } from "../../harness/grading/check.ts";
@@ -74,12 +75,7 @@ export async function gradeBehaviour(
   const cacheRef = `${engine.registry.host}/submission:cache`;
   const result = await buildSubmission(ctx, engine, "build 1/1 (with the run's registry token)", {
     label: "build",
-    context: target.context,
-    dockerfile: target.dockerfile,
-    ...(target.target ? { target: target.target } : {}),
-    buildArgs: target.args,
-    labels: target.labels,
-    secrets: target.secrets,
+    ...bakeTargetBuild(target),
     secretEnv: { NPM_TOKEN: registry.token, NPM_REGISTRY: registry.url },
     platforms: ctx.exercise.platforms,
     output: "push",

@@ -10,6 +10,7 @@ import type { GradingContext, GradingEngine } from "../../harness/grading/grader
 import { describeFailure, failBuild, failureLocation } from "../../harness/grading/kit/build-outcome.ts";
 import { buildSubmission } from "../../harness/grading/kit/submission-build.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
+import { bakeTargetBuild } from "../../harness/buildx/bake-target-build.ts";
 import { ImageReference } from "../../harness/inspect/image-reference.ts";
 import { RegistrySource } from "../../harness/inspect/registry-source.ts";
 import { formatBytes, formatDuration } from "../../harness/report/format.ts";
@@ -252,12 +253,7 @@ function request(
   const t = p.target;
   return {
     label: `${phase}.${p.service}`,
-    context: t.context,
-    dockerfile: join(t.context, t.dockerfile),
-    ...(t.target ? { target: t.target } : {}),
-    buildArgs: t.args,
-    labels: t.labels,
-    ...(t.secrets.length > 0 ? { secrets: t.secrets } : {}),
+    ...bakeTargetBuild(t),
     platforms: ctx.exercise.platforms,
     output: "push",
     tags: p.tags,

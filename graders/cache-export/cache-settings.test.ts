@@ -46,6 +46,12 @@ describe("why a new runner missed the cache", () => {
     [target("a", [], ["type=registry,ref=r/a:c,mode=max"]), "never imports"],
     [target("a", ["r/a:c"], ["type=registry,ref=r/a:c"]), "min mode"],
     [target("a", ["r/a:c"], ["type=registry,ref=r/a:c,mode=max"]), "did not hold"],
+    [{ ...target("a", ["r/a:c"], ["type=registry,ref=r/a:c,mode=max"]), noCache: true }, "no-cache = true"],
+    [
+      { ...target("a", ["r/a:c"], ["type=registry,ref=r/a:c,mode=max"]), noCacheFilter: ["deps"] },
+      "no-cache-filter (deps)",
+    ],
+    [target("a", ["r/a"], ["type=registry,ref=r/a:latest,mode=max"]), "did not hold"],
   ])("%#", (t, reason) => {
     expect(missingCacheReason(t, [t])).toContain(reason);
   });

@@ -73,6 +73,10 @@ export function cacheSpec(entry: CacheEntry): string | undefined {
 
 /** Why a target's steps could be missing from the cache a fresh builder imported, in words. */
 export function missingCacheReason(target: BakeTarget, others: readonly BakeTarget[]): string {
+  if (target.noCache)
+    return "the target sets no-cache = true: every step is built again, whatever the imported cache holds";
+  if (target.noCacheFilter.length > 0)
+    return `the target sets no-cache-filter (${target.noCacheFilter.join(", ")}): those stages are built again, whatever the imported cache holds`;
   const exported = cacheTo(target);
   const registry = exported.filter((e) => e.type === "registry" && e.ref);
   if (exported.length === 0) return "it exports no cache, so a new runner has nothing to import";

@@ -32,6 +32,19 @@ describe("bake --print", () => {
       ignored: ["ssh", "network", "output"],
     });
   });
+  it("applies no-cache and no-cache-filter as bake does, and has nothing to apply for a description", () => {
+    const text = JSON.stringify({
+      target: {
+        all: { context: ".", "no-cache": true, description: "the worker" },
+        some: { context: ".", "no-cache-filter": ["deps", "test"] },
+        none: { context: "." },
+      },
+    });
+    const [all, some, none] = parseBakePrint(text, "/r");
+    expect(all).toMatchObject({ noCache: true, noCacheFilter: [], ignored: [] });
+    expect(some).toMatchObject({ noCache: false, noCacheFilter: ["deps", "test"], ignored: [] });
+    expect(none).toMatchObject({ noCache: false, noCacheFilter: [] });
+  });
   it("expands a default group that holds another group", () => {
     const text = JSON.stringify({
       group: { default: { targets: ["all"] }, all: { targets: ["a", "b", "a"] } },

@@ -25,12 +25,29 @@ export interface BakeTarget {
   readonly outputs: readonly Readonly<Record<string, string>>[];
   readonly platforms: readonly string[];
   readonly tags: readonly string[];
+  /** `no-cache`: every step is built again, as in the learner's CI. */
+  readonly noCache: boolean;
+  /** `no-cache-filter`: the stages built again. */
+  readonly noCacheFilter: readonly string[];
   /** Settings the grader does not apply as written, so they can be replaced or refused, never dropped silently. */
   readonly ignored: readonly string[];
 }
 
-/** What the grader applies from a target; everything else lands in `ignored`. */
-const APPLIED = new Set(["context", "dockerfile", "target", "args", "labels", "secret"]);
+/**
+ * What the grader applies from a target; everything else lands in `ignored`. `description`
+ * (printed by buildx 0.16 and later) changes no build, so there is nothing to apply.
+ */
+const APPLIED = new Set([
+  "context",
+  "dockerfile",
+  "target",
+  "args",
+  "labels",
+  "secret",
+  "no-cache",
+  "no-cache-filter",
+  "description",
+]);
 
 interface BakePrint {
   group?: Record<string, { targets?: string[] }>;
@@ -62,6 +79,8 @@ export function parseBakePrint(text: string, cwd: string, group = "default"): Ba
         outputs: list(t["output"]).map(attributes),
         platforms: list(t["platforms"]).filter((p): p is string => typeof p === "string"),
         tags: list(t["tags"]).filter((p): p is string => typeof p === "string"),
+        noCache: t["no-cache"] === true || t["no-cache"] === "true",
+        noCacheFilter: list(t["no-cache-filter"]).filter((p): p is string => typeof p === "string"),
         ignored: Object.keys(t).filter((k) => !APPLIED.has(k) && !isEmpty(t[k])),
       },
     ];

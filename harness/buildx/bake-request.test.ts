@@ -86,6 +86,13 @@ describe("a bake target is a request the grader vets", () => {
     ]);
   });
 
+  it("keeps no-cache and no-cache-filter, and refuses a filter that is no stage name", async () => {
+    const kept = await vet({ noCache: true, noCacheFilter: ["deps"] });
+    expect(kept).toMatchObject({ ok: true, notes: [], target: { noCache: true, noCacheFilter: ["deps"] } });
+    const refused = await vet({ noCacheFilter: ["deps", "--push"] });
+    expect(!refused.ok && refused.refusals).toEqual(['no-cache-filter: "--push" is not a stage name']);
+  });
+
   it("replaces outputs, tags and caches with the grader's own, and says so", async () => {
     const result = await vet({ ignored: ["output", "tags", "cache-to", "cache-from"] });
     expect(result.ok).toBe(true);

@@ -29,8 +29,6 @@ const REPLACED: Readonly<Record<string, string>> = {
   platforms: "the exercise fixes the platforms",
   attest: "the grader records its own provenance",
   pull: "base images come from the grading mirror",
-  "no-cache": "the grader decides when to build without cache",
-  "no-cache-filter": "the grader decides when to build without cache",
 };
 
 /** Refused: each would hand the build something of the grading machine. */
@@ -68,6 +66,11 @@ export async function vetBakeTarget(target: BakeTarget, policy: BakePolicy): Pro
   const dockerfile = resolve(target.context, target.dockerfile);
   if (!inside(dockerfile))
     refusals.push(`dockerfile: ${shown(root, dockerfile)} is outside the submission folder`);
+
+  // Stage names only: each is one argument of --no-cache-filter.
+  for (const stage of target.noCacheFilter)
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(stage))
+      refusals.push(`no-cache-filter: "${stage.slice(0, 64)}" is not a stage name`);
 
   for (const name of Object.keys(target.args))
     if (REFUSED_ARGS.test(name)) refusals.push(`args.${name}: the grader chooses the Dockerfile frontend`);

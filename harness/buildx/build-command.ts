@@ -40,6 +40,8 @@ export interface BuildRequest {
   readonly cacheFrom?: readonly string[];
   readonly cacheTo?: readonly string[];
   readonly noCache?: boolean;
+  /** Stages built without the cache (`--no-cache-filter`), as a bake target's `no-cache-filter`. */
+  readonly noCacheFilter?: readonly string[];
   /** Provenance attestation, e.g. "mode=max"; off unless asked for. */
   readonly provenance?: string;
   readonly timeoutMs: number;
@@ -143,6 +145,7 @@ export class BuildCommand {
     for (const c of request.cacheFrom ?? []) args.push("--cache-from", c);
     for (const c of request.cacheTo ?? []) args.push("--cache-to", c);
     if (request.noCache) args.push("--no-cache");
+    for (const stage of request.noCacheFilter ?? []) args.push("--no-cache-filter", stage);
     args.push(`--provenance=${request.provenance ?? "false"}`);
     args.push(request.context);
 

@@ -16,6 +16,8 @@ export function bakeTarget(context: string, over: Partial<BakeTarget> = {}): Bak
     outputs: [],
     platforms: [],
     tags: [],
+    noCache: false,
+    noCacheFilter: [],
     ignored: [],
     ...over,
   };
