@@ -43,6 +43,24 @@ describe("copyTree (a submission is data)", () => {
     await expect(copyTree(src, join(root, "d3"))).rejects.toThrow(/gone is a symbolic link/);
   });
 
+  it.each([
+    [
+      "a folder over a file",
+      "Dockerfile",
+      /Dockerfile is a folder in the submission, where the exercise has a file/,
+    ],
+    ["a file over a folder", "sub", /sub is a file in the submission, where the exercise has a folder/],
+  ])("refuses %s of the handout, naming it", async (_case, path, message) => {
+    const over = join(root, "over");
+    await mkdir(over);
+    if (path === "Dockerfile") await mkdir(join(over, path));
+    else await writeFile(join(over, path), "x");
+    await copyTree(src, dst);
+    const copied = copyTree(over, dst);
+    await expect(copied).rejects.toThrow(message);
+    await expect(copied).rejects.toBeInstanceOf(InvalidSubmissionError);
+  });
+
   it("refuses a FIFO instead of blocking on it", async () => {
     execFileSync("mkfifo", [join(src, "pipe")]);
     await expect(copyTree(src, dst)).rejects.toThrow(/pipe is a FIFO/);

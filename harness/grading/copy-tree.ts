@@ -53,6 +53,7 @@ export async function copyTree(source: string, dest: string, options: CopyOption
       const src = join(from, entry.name);
       const dst = join(to, entry.name);
       const stat = await lstat(src);
+      await refuseKindChange(name(src), stat.isDirectory(), dst);
       if (stat.isDirectory()) await walk(src, dst, depth + 1);
       else if (stat.isFile()) await copyFile(src, dst, stat.mode & 0o755);
       else throw refused(name(src), kindOf(stat));
@@ -102,6 +103,23 @@ export async function writeFileNoFollow(path: string, content: string, mode = 0o
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A folder laid over a file of the handout (or a file over a folder) cannot be merged: say which,
+ * rather than fail on the file system's EEXIST or EISDIR.
+ */
+async function refuseKindChange(file: string, isFolder: boolean, dst: string): Promise<void> {
+  const there = await lstat(dst).catch(() => undefined);
+  if (there === undefined || there.isDirectory() === isFolder) return;
+  throw new InvalidSubmissionError(
+    isFolder
+      ? `${file} is a folder in the submission, where the exercise has a file of that name`
+      : `${file} is a file in the submission, where the exercise has a folder of that name`,
+    {
+      hint: `Make ${file} a ${isFolder ? "file" : "folder"} again, as the exercise hands it out, or remove it`,
+    },
+  );
 }
 
 function refused(file: string, kind: string, cause?: unknown): InvalidSubmissionError {

@@ -46,11 +46,26 @@ export async function prepareSubmission(
       }
       await copyTree(source, dir, { skip: SKIP, limits: SUBMISSION_LIMITS });
     }
+    await refuseNonFiles(exercise.learnerFiles, dir);
     const attempted = !(await matchesHandout(exercise, dir));
     return { dir, attempted, missing, source, dispose };
   } catch (error) {
     await dispose();
     throw error;
+  }
+}
+
+/** Every learner file the graders read must be a regular file where it exists (a folder named Dockerfile is not). */
+async function refuseNonFiles(files: readonly string[], dir: string): Promise<void> {
+  for (const file of files) {
+    const stat = await lstat(join(dir, file)).catch(() => undefined);
+    if (stat !== undefined && !stat.isFile())
+      throw new InvalidSubmissionError(
+        `${file} is ${stat.isDirectory() ? "a folder" : "not a regular file"}; the exercise reads it as a file`,
+        {
+          hint: `Put your ${file} there as a regular file`,
+        },
+      );
   }
 }
 
