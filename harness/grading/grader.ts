@@ -34,6 +34,8 @@ export interface SubmissionFiles {
   readonly exercise: Exercise;
   /** A file's text (path relative to the submission), or undefined when it is absent. */
   text(path: string): string | undefined;
+  /** Why a file that is there has no text (binary, not UTF-8, too large), or undefined. */
+  unreadable(path: string): string | undefined;
   /**
    * The bake file's default target as `buildx bake --print` resolves it, when the grader has
    * read it (it needs the buildx CLI): static checks of bake-based exercises judge it too.

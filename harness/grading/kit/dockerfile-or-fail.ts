@@ -15,8 +15,12 @@ export function dockerfileOrFail(
 ): DockerfileModel | undefined {
   const text = files.text(DOCKERFILE);
   if (text !== undefined) return parseDockerfile(text);
+  const problem = files.unreadable(DOCKERFILE);
   card.failRemaining(dependents, {
-    message: "There is no Dockerfile in the submission: add one at the top of the exercise folder.",
+    message:
+      problem === undefined
+        ? "There is no Dockerfile in the submission: add one at the top of the exercise folder."
+        : `The Dockerfile cannot be read: ${problem}.`,
     location: { file: DOCKERFILE },
   });
   return undefined;
