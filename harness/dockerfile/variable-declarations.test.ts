@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { declaredVariables, parseWords } from "./variable-declarations.ts";
+import { shellWords } from "../util/shell-words.ts";
+import { declaredVariables } from "./variable-declarations.ts";
 
 describe("ARG and ENV words, split as BuildKit splits them", () => {
   it.each([
@@ -10,7 +11,7 @@ describe("ARG and ENV words, split as BuildKit splits them", () => {
     ['A="a \\" b"', "\\", ['A="a \\" b"']],
     ["  A   B  ", "\\", ["A", "B"]],
   ])("%s (escape %s)", (text, escape, words) => {
-    expect(parseWords(text, escape)).toEqual(words);
+    expect(shellWords(text, true, escape)).toEqual(words);
   });
 
   it.each([

@@ -1,43 +1,10 @@
+import { shellWords } from "../util/shell-words.ts";
+
 /** One variable an ARG or ENV instruction declares, with its value as written (quotes removed). */
 export interface VariableModel {
   readonly name: string;
   /** Undefined for an ARG without a default. */
   readonly value: string | undefined;
-}
-
-/**
- * Splits an instruction's arguments into words as BuildKit's parser does for ARG and ENV: at
- * whitespace outside quotes, quotes and escapes kept in the word (pure). `ARG A="two words"`
- * is one word, so one name.
- */
-export function parseWords(rest: string, escape: string): string[] {
-  const words: string[] = [];
-  let word = "";
-  let inWord = false;
-  let quote: string | undefined;
-  // Code points, as BuildKit walks runes.
-  const chars = Array.from(rest);
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i] ?? "";
-    if (quote === undefined && /\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-      continue;
-    }
-    inWord = true;
-    if (quote === undefined && (ch === "'" || ch === '"')) quote = ch;
-    else if (ch === quote) quote = undefined;
-    // An escape keeps the next character whatever it is, except inside single quotes.
-    if (ch === escape && quote !== "'" && i + 1 < chars.length) {
-      word += ch + (chars[i + 1] ?? "");
-      i++;
-      continue;
-    }
-    word += ch;
-  }
-  if (inWord) words.push(word);
-  return words;
 }
 
 /** A value with its quotes and escapes resolved as the shell-like lexer would, variables left as written. */
@@ -65,7 +32,8 @@ export function declaredVariables(
   text: string,
   escape: string,
 ): { readonly variables: readonly VariableModel[]; readonly problem?: string } {
-  const words = parseWords(text, escape);
+  // BuildKit's own word split for ARG and ENV: quotes and escapes kept, so `A="two words"` is one.
+  const words = shellWords(text, true, escape);
   if (words.length === 0) return { variables: [], problem: `${keyword} needs at least one argument` };
   const first = words[0] ?? "";
   if (keyword === "ENV" && !first.includes("=")) {

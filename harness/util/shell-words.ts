@@ -1,8 +1,9 @@
 /**
  * Splits text into words on unquoted whitespace. With `raw`, quotes and backslashes stay in the
  * words (BuildKit's RawQuotes and RawEscapes); without, they are removed as a shell would.
+ * `escape` is the Dockerfile's escape character (`# escape=` may make it a backtick).
  */
-export function shellWords(text: string, raw: boolean): string[] {
+export function shellWords(text: string, raw: boolean, escape = "\\"): string[] {
   const words: string[] = [];
   let word = "";
   let inWord = false;
@@ -16,7 +17,7 @@ export function shellWords(text: string, raw: boolean): string[] {
       continue;
     }
     inWord = true;
-    if (ch === "\\" && quote !== "'" && i + 1 < text.length) {
+    if (ch === escape && quote !== "'" && i + 1 < text.length) {
       i++;
       word += raw ? ch + text.charAt(i) : text.charAt(i);
       continue;
