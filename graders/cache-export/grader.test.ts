@@ -219,6 +219,84 @@ describe("cache-export: the workflow's checks", () => {
     expect(failedIds(await judge(BAKE, workflow))).toEqual(["workflow.builder"]);
   });
 
+  const noSetup = (step: string): string =>
+    WORKFLOW.replace("      - uses: docker/setup-buildx-action@v3\n", "").replace(
+      WORKFLOW.slice(WORKFLOW.indexOf("      # One call builds")),
+      step,
+    );
+
+  it.each([
+    [
+      "a builder made in a run step and made current",
+      noSetup(
+        "      - run: docker buildx create --driver docker-container --use\n      - run: docker buildx bake --push\n",
+      ),
+    ],
+    [
+      "a named builder picked by buildx's own flag",
+      noSetup(
+        "      - run: |\n          docker buildx create --name ci\n          docker buildx --builder ci bake --push\n",
+      ),
+    ],
+    [
+      "a named builder picked after the subcommand, docker's flags first",
+      noSetup(
+        "      - run: docker buildx create --name=ci --bootstrap\n      - run: docker --debug buildx bake --builder=ci --push\n",
+      ),
+    ],
+    [
+      "buildx use",
+      noSetup(
+        "      - run: docker buildx create --name ci && docker buildx use ci\n      - run: docker buildx bake --push\n",
+      ),
+    ],
+    [
+      "setup-buildx's output given to bake-action",
+      noSetup(
+        "      - id: bx\n        uses: docker/setup-buildx-action@v3\n        with:\n          use: false\n      - uses: docker/bake-action@v5\n        with:\n          builder: ${{ steps.bx.outputs.name }}\n          push: true\n",
+      ),
+    ],
+  ])("passes workflow.builder for %s", async (_form, workflow) => {
+    expect(failedIds(await judge(BAKE, workflow))).toEqual([]);
+  });
+
+  it("passes, saying so, a builder named from outside the workflow: the engine's cache checks decide", async () => {
+    const workflow = noSetup(
+      "      - run: docker buildx bake --push\n        env:\n          BUILDX_BUILDER: team-builder\n",
+    );
+    const results = await judge(BAKE, workflow);
+    expect(failedIds(results)).toEqual([]);
+    expect(results.get("workflow.builder")?.message).toMatch(
+      /team-builder.*cannot be read from the workflow/,
+    );
+  });
+
+  it.each([
+    [
+      "bake told to use the default builder after setup-buildx",
+      WORKFLOW.replace("          push: true\n", "          push: true\n          builder: default\n"),
+      /named "default" \(the docker driver\)/,
+    ],
+    [
+      "setup-buildx that does not make its builder current",
+      WORKFLOW.replace(
+        "      - uses: docker/setup-buildx-action@v3\n",
+        "      - uses: docker/setup-buildx-action@v3\n        with:\n          use: false\n",
+      ),
+      /runner's default builder/,
+    ],
+    [
+      "a builder made without --use",
+      noSetup("      - run: docker buildx create --name ci\n      - run: docker buildx bake --push\n"),
+      /runner's default builder/,
+    ],
+  ])("fails workflow.builder for %s", async (_form, workflow, message) => {
+    expect(workflow).not.toBe(WORKFLOW);
+    const results = await judge(BAKE, workflow);
+    expect(failedIds(results)).toEqual(["workflow.builder"]);
+    expect(results.get("workflow.builder")?.message).toMatch(message);
+  });
+
   it("fails both workflow checks at the line of a YAML error", async () => {
     const results = await judge(
       BAKE,

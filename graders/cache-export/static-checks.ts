@@ -4,6 +4,7 @@ import type { SubmissionFiles } from "../../harness/grading/grader.ts";
 import { at, problemLocation } from "../../harness/grading/kit/locations.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { buildxInvocations } from "../../harness/workflow/buildx-invocation.ts";
+import { builderFor, type BuilderChoice } from "../../harness/workflow/builder-selection.ts";
 import {
   instancesUsing,
   parseWorkflow,
@@ -222,6 +223,8 @@ interface CiBuild {
   /** Bake's targets and groups as named; empty for the default group. */
   readonly targets: readonly string[];
   readonly pushes: boolean;
+  /** The builder the call names (`--builder`, the action's `builder` input), if it names one. */
+  readonly builder: string | undefined;
 }
 
 function ciBuilds(model: WorkflowModel): CiBuild[] {
@@ -238,15 +241,17 @@ function ciBuilds(model: WorkflowModel): CiBuild[] {
       pushes:
         instance.with["push"] === "true" ||
         sets.some((s) => /\.push=true$/.test(s.trim()) || /\.output=.*type=registry/.test(s)),
+      builder: instance.with["builder"] || undefined,
     });
   }
   for (const { step } of instancesUsing(model, "docker/build-push-action"))
-    out.push({ step, kind: "build", targets: [], pushes: false });
+    out.push({ step, kind: "build", targets: [], pushes: false, builder: undefined });
   for (const { step, run } of runInstances(model))
     for (const call of buildxInvocations(run))
       if (call.command === "bake")
-        out.push({ step, kind: "bake", targets: call.operands, pushes: call.pushes });
-      else if (call.command === "build") out.push({ step, kind: "build", targets: [], pushes: call.pushes });
+        out.push({ step, kind: "bake", targets: call.operands, pushes: call.pushes, builder: call.builder });
+      else if (call.command === "build")
+        out.push({ step, kind: "build", targets: [], pushes: call.pushes, builder: call.builder });
   return out.sort((a, b) => a.step.line - b.step.line);
 }
 
@@ -335,25 +340,31 @@ export function checkWorkflow(files: SubmissionFiles, card: Scorecard, bake: Res
     });
     return;
   }
-  const setups = instancesUsing(model, "docker/setup-buildx-action").filter(
-    ({ step }) => step.job === call.step.job && step.line < call.step.line,
+  judgeBuilder(card, builderFor(model, call.step, call.builder), call, model);
+}
+
+/** The builder the bake call really runs on must be able to export a registry cache. */
+function judgeBuilder(card: Scorecard, choice: BuilderChoice, call: CiBuild, model: WorkflowModel): void {
+  if (choice.driver !== "docker") {
+    card.pass(CHECKS.builder.id, {
+      message:
+        choice.driver === undefined
+          ? `The bake call runs on ${choice.how}: its driver cannot be read from the workflow, so the cache checks on the engine decide.`
+          : `The bake call runs on ${choice.how}, which can export a registry cache.`,
+    });
+    return;
+  }
+  const dockerSetup = instancesUsing(model, "docker/setup-buildx-action").some(
+    ({ step, instance }) => step.job === call.step.job && instance.with["driver"] === "docker",
   );
-  const usable = setups.filter(
-    ({ instance }) => (instance.with["driver"] ?? "docker-container") !== "docker",
-  );
-  card.judge(
-    CHECKS.builder.id,
-    usable.length > 0,
-    usable.length > 0
-      ? { message: "docker/setup-buildx-action makes a builder that can export caches before bake runs." }
-      : {
-          message:
-            setups.length > 0
-              ? 'setup-buildx-action uses driver "docker", which cannot export a cache: leave the driver at its default (docker-container).'
-              : "Bake runs on the runner's default docker driver, which cannot export a cache: add docker/setup-buildx-action before the bake step.",
-          location: at(WORKFLOW_FILE, setups[0]?.step.line, call.step.line),
-        },
-  );
+  card.fail(CHECKS.builder.id, {
+    message: `The bake call runs on ${choice.how}, which cannot export a registry cache: ${
+      dockerSetup
+        ? "leave setup-buildx-action's driver at its default (docker-container)."
+        : "add docker/setup-buildx-action before the bake step (or `docker buildx create --use`), and do not name the default builder."
+    }`,
+    location: at(WORKFLOW_FILE, choice.line, call.step.line),
+  });
 }
 
 /** The line of `attribute =` inside `target "name" { ... }`, else the block's line, else any such line. */

@@ -22,6 +22,20 @@ describe("buildx commands in a run script", () => {
     expect(bake).toMatchObject({ command: "bake", platforms: ["linux/arm64"], pushes: true });
     expect(merge?.command).toBe("imagetools-create");
   });
+  it.each([
+    ["docker buildx --builder ci bake --push", "ci", ["--push"]],
+    ["docker --debug buildx bake --builder=ci api", "ci", ["api"]],
+    ["docker --context remote buildx -D build --builder ci --push .", "ci", ["."]],
+    ["docker buildx bake --push", undefined, []],
+  ])(
+    "reads the builder and the operands past docker's and buildx's own flags: %s",
+    (script, builder, operands) => {
+      const [call] = buildxInvocations(script);
+      expect(call?.builder).toBe(builder);
+      for (const operand of operands.filter((o) => !o.startsWith("-")))
+        expect(call?.operands).toContain(operand);
+    },
+  );
   it("takes docker build for buildx and ignores other docker commands", () => {
     expect(buildxInvocations("docker build --platform=linux/arm64 --push .")).toMatchObject([
       { command: "build", platforms: ["linux/arm64"], pushes: true },

@@ -20,6 +20,8 @@ export interface BuildxInvocation {
   /** `--cache-from` and `--cache-to` specs (also bake's `--set *.cache-from=...`), as attributes. */
   readonly cacheFrom: readonly Record<string, string>[];
   readonly cacheTo: readonly Record<string, string>[];
+  /** `--builder NAME`, before the subcommand or after it; undefined when not given. */
+  readonly builder: string | undefined;
   /** Words that are neither flags nor flag values: bake's targets and groups, build's context. */
   readonly operands: readonly string[];
   readonly words: readonly string[];
@@ -61,27 +63,79 @@ const VALUE_FLAGS = new Set([
 ]);
 
 export function buildxInvocations(script: string): BuildxInvocation[] {
-  const joined = script.replace(/\\\r?\n/g, " ");
   const out: BuildxInvocation[] = [];
+  for (const call of dockerCalls(script)) {
+    const { sub, rest, explicit, builder } = call;
+    const invocation =
+      sub === "imagetools" && rest[0] === "create"
+        ? read("imagetools-create", explicit, rest.slice(1))
+        : sub === "build" || sub === "b"
+          ? read("build", explicit, rest)
+          : sub === "bake"
+            ? read("bake", explicit, rest)
+            : undefined;
+    if (invocation) out.push(builder && !invocation.builder ? { ...invocation, builder } : invocation);
+  }
+  return out;
+}
+
+/** A `docker [flags] buildx [--builder B] <sub> ...` or `docker build ...` command of a script. */
+export interface DockerBuildxCall {
+  readonly sub: string;
+  /** The words after the subcommand. */
+  readonly rest: readonly string[];
+  readonly explicit: boolean;
+  /** `docker buildx --builder B ...`: the builder given before the subcommand. */
+  readonly builder: string | undefined;
+}
+
+/** docker's own flags that take a value (`docker --context ci buildx ...`). */
+const DOCKER_VALUE_FLAGS = new Set(["-c", "--context", "-H", "--host", "-l", "--log-level", "--config"]);
+
+/**
+ * Every docker buildx (or `docker build`) command of a script, past docker's and buildx's own
+ * flags (`docker --debug buildx --builder ci bake`), at `&&`, `||`, `;`, `|` and new lines (pure).
+ */
+export function dockerCalls(script: string): DockerBuildxCall[] {
+  const joined = script.replace(/\\\r?\n/g, " ");
+  const out: DockerBuildxCall[] = [];
   for (const command of joined.split(/&&|\|\||[;\n|]/)) {
     const words = shellWords(command.trim(), false);
     const at = words.findIndex((w, i) => w === "docker" && i <= 2);
     if (at < 0) continue;
-    let rest = words.slice(at + 1);
-    if (rest[0] === "buildx") rest = rest.slice(1);
-    else if (rest[0] !== "build") continue;
-    const sub = rest[0];
-    const explicit = words[at + 1] === "buildx";
-    if (sub === "imagetools" && rest[1] === "create")
-      out.push(read("imagetools-create", explicit, rest.slice(2)));
-    else if (sub === "build" || sub === "b") out.push(read("build", explicit, rest.slice(1)));
-    else if (sub === "bake") out.push(read("bake", explicit, rest.slice(1)));
+    let i = at + 1;
+    while ((words[i] ?? "").startsWith("-")) i += DOCKER_VALUE_FLAGS.has(words[i] ?? "") ? 2 : 1;
+    const explicit = words[i] === "buildx";
+    if (!explicit && words[i] !== "build") continue;
+    if (explicit) i++;
+    let builder: string | undefined;
+    for (;;) {
+      const word = words[i] ?? "";
+      if (word === "--builder") {
+        builder = words[i + 1];
+        i += 2;
+      } else if (word.startsWith("--builder=")) {
+        builder = word.slice("--builder=".length);
+        i++;
+      } else if (word === "--debug" || word === "-D") i++;
+      else break;
+    }
+    const sub = words[i];
+    if (sub !== undefined) out.push({ sub, rest: words.slice(i + 1), explicit, builder });
   }
   return out;
 }
 
 /** The flags this reader keeps: each takes its value where it is read below. */
-const KEPT_FLAGS = new Set(["--platform", "--output", "-o", "--set", "--cache-from", "--cache-to"]);
+const KEPT_FLAGS = new Set([
+  "--platform",
+  "--output",
+  "-o",
+  "--set",
+  "--cache-from",
+  "--cache-to",
+  "--builder",
+]);
 
 function read(
   command: BuildxInvocation["command"],
@@ -95,6 +149,7 @@ function read(
   const cacheTo: string[] = [];
   const operands: string[] = [];
   let pushes = false;
+  let builder: string | undefined;
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? "";
     const [flag, inline] = word.startsWith("--") && word.includes("=") ? splitOnce(word) : [word, undefined];
@@ -107,6 +162,7 @@ function read(
     else if (flag === "--set") sets.push(value());
     else if (flag === "--cache-from") cacheFrom.push(value());
     else if (flag === "--cache-to") cacheTo.push(value());
+    else if (flag === "--builder") builder = value();
   }
   for (const set of sets) {
     const [key, v] = splitOnce(set);
@@ -132,6 +188,7 @@ function read(
     sets,
     cacheFrom: cacheFrom.map(cacheSpec),
     cacheTo: cacheTo.map(cacheSpec),
+    builder,
     operands,
     words,
   };
