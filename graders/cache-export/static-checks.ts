@@ -2,12 +2,13 @@ import type { BakeTarget } from "../../harness/buildx/bake-definition.ts";
 import type { BakeFileRead } from "../../harness/buildx/bake-file.ts";
 import type { SubmissionFiles } from "../../harness/grading/grader.ts";
 import { at, problemLocation } from "../../harness/grading/kit/locations.ts";
+import { unreadableOr } from "../../harness/grading/kit/text-file.ts";
+import { workflowOf } from "../../harness/grading/kit/workflow-file.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
 import { buildxInvocations } from "../../harness/workflow/buildx-invocation.ts";
 import { builderFor, type BuilderChoice } from "../../harness/workflow/builder-selection.ts";
 import {
   instancesUsing,
-  parseWorkflow,
   runInstances,
   type WorkflowModel,
   type WorkflowStep,
@@ -34,7 +35,11 @@ export function checkBake(files: SubmissionFiles, card: Scorecard): ResolvedBake
     card.failRemaining(BAKE_IDS, {
       message:
         text === undefined
-          ? `There is no ${BAKE_FILE}: write one at the top of the exercise folder.`
+          ? unreadableOr(
+              files,
+              BAKE_FILE,
+              `There is no ${BAKE_FILE}: write one at the top of the exercise folder.`,
+            )
           : `docker buildx bake could not read ${BAKE_FILE}: ${read && !read.ok ? read.message : "it was not read"}`,
       location: at(BAKE_FILE, read && !read.ok ? read.line : undefined, 1),
     });
@@ -272,15 +277,14 @@ function covers(call: CiBuild, bake: ResolvedBake): Set<string> {
 
 /** The workflow's checks: one bake call for both images, on a builder that can export caches. */
 export function checkWorkflow(files: SubmissionFiles, card: Scorecard, bake: ResolvedBake | undefined): void {
-  const text = files.text(WORKFLOW_FILE);
-  if (text === undefined) {
+  const model = workflowOf(files, WORKFLOW_FILE);
+  if (model === undefined) {
     card.failRemaining(WORKFLOW_IDS, {
       message: `There is no ${WORKFLOW_FILE}: CI needs it to build the images.`,
       location: { file: WORKFLOW_FILE, line: 1 },
     });
     return;
   }
-  const model = parseWorkflow(text);
   if (model.problems.length > 0) {
     card.failRemaining(WORKFLOW_IDS, {
       message: `${WORKFLOW_FILE} is not valid YAML: ${model.problems.join("; ")}`,

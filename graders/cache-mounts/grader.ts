@@ -1,8 +1,8 @@
+import { workflowOf } from "../../harness/grading/kit/workflow-file.ts";
 import type { Grader, GradingContext, SubmissionFiles } from "../../harness/grading/grader.ts";
 import { dockerfileOrFail } from "../../harness/grading/kit/dockerfile-or-fail.ts";
 import { readSubmissionFiles } from "../../harness/grading/kit/submission-files.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
-import { parseWorkflow } from "../../harness/workflow/workflow-model.ts";
 import { gradeBehaviour } from "./behaviour.ts";
 import { BEHAVIOUR_IDS, CHECK_LIST, CHECKS } from "./checks.ts";
 import { checkDockerfile } from "./dockerfile-checks.ts";
@@ -23,8 +23,7 @@ function gradeStatic(files: SubmissionFiles, card: Scorecard): void {
     DOCKERFILE_CHECKS.map((c) => c.id),
   );
   if (model) checkDockerfile(model, card);
-  const workflow = files.text(WORKFLOW_FILE);
-  checkWorkflow(workflow === undefined ? undefined : parseWorkflow(workflow), card);
+  checkWorkflow(workflowOf(files, WORKFLOW_FILE), card);
 }
 
 /** Exercise 01: cache mounts, layer order, a slim runtime stage and a gha cache in max mode. */

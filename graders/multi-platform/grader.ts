@@ -1,9 +1,9 @@
+import { workflowOf } from "../../harness/grading/kit/workflow-file.ts";
 import type { Grader, GradingContext, SubmissionFiles } from "../../harness/grading/grader.ts";
 import { judgeDockerfileParses } from "../../harness/grading/common-checks.ts";
 import { dockerfileOrFail } from "../../harness/grading/kit/dockerfile-or-fail.ts";
 import { readSubmissionFiles } from "../../harness/grading/kit/submission-files.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
-import { parseWorkflow } from "../../harness/workflow/workflow-model.ts";
 import { gradeBehaviour } from "./behaviour.ts";
 import { BEHAVIOUR_IDS, CHECK_LIST, CHECKS } from "./checks.ts";
 import { checkWorkflow, WORKFLOW_FILE } from "./workflow-checks.ts";
@@ -12,8 +12,7 @@ import { checkWorkflow, WORKFLOW_FILE } from "./workflow-checks.ts";
 function gradeStatic(files: SubmissionFiles, card: Scorecard): void {
   const model = dockerfileOrFail(files, card, [CHECKS.parses.id]);
   if (model) judgeDockerfileParses(card, CHECKS.parses.id, model);
-  const workflow = files.text(WORKFLOW_FILE);
-  checkWorkflow(workflow === undefined ? undefined : parseWorkflow(workflow), files.exercise.platforms, card);
+  checkWorkflow(workflowOf(files, WORKFLOW_FILE), files.exercise.platforms, card);
 }
 
 /** Exercise 02: one tag for amd64 and arm64, cross-compiled, checked down to the ELF headers. */

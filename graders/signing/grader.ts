@@ -1,7 +1,8 @@
+import { unreadableOr } from "../../harness/grading/kit/text-file.ts";
+import { workflowOf } from "../../harness/grading/kit/workflow-file.ts";
 import type { Grader, GradingContext, SubmissionFiles } from "../../harness/grading/grader.ts";
 import { readSubmissionFiles } from "../../harness/grading/kit/submission-files.ts";
 import type { Scorecard } from "../../harness/grading/scorecard.ts";
-import { parseWorkflow } from "../../harness/workflow/workflow-model.ts";
 import { gradeBehaviour } from "./behaviour.ts";
 import { BEHAVIOUR_IDS, CHECK_LIST, CHECKS } from "./checks.ts";
 import { SCRIPT_FILE } from "./release-script.ts";
@@ -9,8 +10,7 @@ import { checkWorkflow, WORKFLOW_FILE } from "./workflow-checks.ts";
 
 /** The static checks: the release workflow's permissions, signing, verification and deploy order. */
 function gradeStatic(files: SubmissionFiles, card: Scorecard): void {
-  const workflow = files.text(WORKFLOW_FILE);
-  checkWorkflow(workflow === undefined ? undefined : parseWorkflow(workflow), card);
+  checkWorkflow(workflowOf(files, WORKFLOW_FILE), card);
 }
 
 /** Exercise 06: sign the pushed index by digest, attest its SBOM, and verify before deploy. */
@@ -26,7 +26,7 @@ export const grader: Grader = {
     const script = files.text(SCRIPT_FILE);
     if (script === undefined) {
       card.failRemaining(BEHAVIOUR_IDS, {
-        message: `${SCRIPT_FILE} is missing (or over 1 MiB): the offline release needs it.`,
+        message: unreadableOr(files, SCRIPT_FILE, `${SCRIPT_FILE} is missing: the offline release needs it.`),
         location: { file: SCRIPT_FILE },
       });
       return;

@@ -78,3 +78,14 @@ describe("workflow model", () => {
     expect(model.steps.find((s) => s.job === "narrows")).toMatchObject({ id: "b", env: { C: "three" } });
   });
 });
+
+describe("workflows that are not one", () => {
+  it.each([
+    ["a list", "- a\n- b\n", /not a YAML mapping/],
+    ["an empty file", "", /not a YAML mapping/],
+    ["tabs for indentation", "on: push\njobs:\n\tx: 1\n", /^line 3: Tabs are not allowed/],
+    ["20,000 nested brackets", `on: push\njobs: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`, /^line 2: /],
+  ])("%s: a problem with its line, not a crash", (_case, text, problem) => {
+    expect(parseWorkflow(text).problems[0]).toMatch(problem);
+  });
+});

@@ -20,7 +20,7 @@ describe("the Dockerfile, or why there is none to judge", () => {
     [new Map<string, string>(), /There is no Dockerfile in the submission/],
     [
       new Map([["Dockerfile", "it holds a NUL byte (at byte 3): it is a binary file, not text"]]),
-      /^The Dockerfile cannot be read: it holds a NUL byte/,
+      /^Dockerfile cannot be read: it holds a NUL byte/,
     ],
   ])("fails every dependent check with one message (%#)", (problems, message) => {
     const card = new Scorecard(checks);

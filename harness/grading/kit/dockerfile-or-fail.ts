@@ -1,6 +1,7 @@
 import { parseDockerfile, type DockerfileModel } from "../../dockerfile/dockerfile-model.ts";
 import type { SubmissionFiles } from "../grader.ts";
 import type { Scorecard } from "../scorecard.ts";
+import { unreadableOr } from "./text-file.ts";
 
 export const DOCKERFILE = "Dockerfile";
 
@@ -15,12 +16,12 @@ export function dockerfileOrFail(
 ): DockerfileModel | undefined {
   const text = files.text(DOCKERFILE);
   if (text !== undefined) return parseDockerfile(text);
-  const problem = files.unreadable(DOCKERFILE);
   card.failRemaining(dependents, {
-    message:
-      problem === undefined
-        ? "There is no Dockerfile in the submission: add one at the top of the exercise folder."
-        : `The Dockerfile cannot be read: ${problem}.`,
+    message: unreadableOr(
+      files,
+      DOCKERFILE,
+      "There is no Dockerfile in the submission: add one at the top of the exercise folder.",
+    ),
     location: { file: DOCKERFILE },
   });
   return undefined;

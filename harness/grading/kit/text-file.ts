@@ -1,3 +1,5 @@
+import type { SubmissionFiles } from "../grader.ts";
+
 /** What a learner file's bytes are, read as the text a static check judges (pure). */
 export type TextFileRead = { readonly text: string } | { readonly problem: string };
 
@@ -49,4 +51,10 @@ function firstInvalid(bytes: Uint8Array): number | undefined {
 
 function formatSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+/** The message for a file a check needs and has no text of: why it is unreadable, else `missing`. */
+export function unreadableOr(files: SubmissionFiles, path: string, missing: string): string {
+  const problem = files.unreadable(path);
+  return problem === undefined ? missing : `${path} cannot be read: ${problem}.`;
 }
