@@ -106,19 +106,26 @@ export async function gradeBehaviour(
   const foreign: string[] = [];
   for (const [platform, image] of images) {
     ctx.progress(`reading the ${platform} image's layers...`);
-    const fs = await loadFilesystem(source, image);
+    // 4 KiB of each file: enough to read an entrypoint script's commands, not only its #!.
+    const fs = await loadFilesystem(source, image, 4096);
     const arch = archOf(platform);
     ctx.measurements[`image.${platform}.bytes`] = image.manifest.layers.reduce((t, l) => t + l.size, 0);
     const entry = entrypointOf(fs, image);
+    const served = entry.file ? servedBinaries(fs, entry.file, image.config.config) : [];
     if (!entry.file) entrypointProblems.push(`${platform}: ${entry.why}`);
-    else {
-      const elf = readElfHeader(entry.file.head ?? Buffer.alloc(0));
+    else if (served.length === 0)
+      entrypointFacts.push(
+        `${platform}: /${entry.file.path} is a script that runs no binary of the image the grader could find: ${CHECKS.foreign.id} judges every binary instead`,
+      );
+    for (const file of served) {
+      const elf = readElfHeader(file.head ?? Buffer.alloc(0));
       const what = elf.elf ? `ELF ${elf.header.bits}-bit ${elf.header.machineName}` : elf.reason;
-      entrypointFacts.push(`${platform}: /${entry.file.path} is ${what}`);
+      const via = file === entry.file ? "" : ` (run by the script /${entry.file?.path ?? "?"})`;
+      entrypointFacts.push(`${platform}: /${file.path}${via} is ${what}`);
       ctx.measurements[`entrypoint.${platform}.machine`] = elf.elf ? elf.header.machineName : elf.reason;
-      if (!elf.elf) entrypointProblems.push(`${platform}: /${entry.file.path} is ${elf.reason}`);
+      if (!elf.elf) entrypointProblems.push(`${platform}: /${file.path} is ${elf.reason}`);
       else if (elf.header.architecture !== arch)
-        entrypointProblems.push(`${platform}: /${entry.file.path} is ${what}, not a ${arch} binary`);
+        entrypointProblems.push(`${platform}: /${file.path}${via} is ${what}, not a ${arch} binary`);
     }
     for (const file of fs.all()) {
       if (file.type !== "file" || file === entry.file || !file.head) continue;
@@ -256,6 +263,39 @@ function entrypointOf(
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   const file = fs.which(command, path, config?.WorkingDir || "/");
   return file ? { file, why: "" } : { file: undefined, why: `the entrypoint ${command} is not in the image` };
+}
+
+/**
+ * The binaries that serve (pure): the entrypoint itself when it is compiled; for a script
+ * (`#!`), the image's ELF files it names, by path or as a command found on PATH (`exec
+ * /usr/local/bin/app "$@"`, `exec app`), so a script in front of the binary is judged by the
+ * binary, never by its `#!` line. Empty when the script names none the grader can find.
+ */
+export function servedBinaries(
+  fs: ImageFilesystem,
+  entry: FileRecord,
+  config: { readonly Env?: readonly string[]; readonly WorkingDir?: string } | undefined,
+): FileRecord[] {
+  const head = entry.head ?? Buffer.alloc(0);
+  if (readElfHeader(head).elf || !head.subarray(0, 2).equals(Buffer.from("#!"))) return [entry];
+  const path =
+    (config?.Env ?? []).find((e) => e.startsWith("PATH="))?.slice(5) ??
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  const found = new Set<FileRecord>();
+  // The shebang's interpreter is named too: it is the base image's, for the platform, and a
+  // wrong one would be as wrong as the program.
+  for (const word of head.toString("utf8").split(/[\s;&|()`"'=${}:<>#!]+/)) {
+    const token = word.replace(/^-+/, "");
+    if (!/^[\w./+-]+$/.test(token) || token === "." || token === "..") continue;
+    const file = token.includes("/")
+      ? token.startsWith("/")
+        ? fs.resolve(token)
+        : undefined
+      : fs.which(token, path, config?.WorkingDir || "/");
+    if (file?.type === "file" && file !== entry && readElfHeader(file.head ?? Buffer.alloc(0)).elf)
+      found.add(file);
+  }
+  return [...found];
 }
 
 /** The compile instruction(s) of the Dockerfile: where a wrong target or an emulated compile is fixed. */
