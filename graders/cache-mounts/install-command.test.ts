@@ -14,6 +14,9 @@ describe("install and build commands", () => {
     "cd /app && npm ci && npm cache clean --force",
     "yarn",
     "yarn install --frozen-lockfile",
+    "yarn --frozen-lockfile",
+    "yarn && yarn build",
+    "yarn add left-pad",
     "pnpm i",
     "npm --cache /tmp/npm-cache ci",
     "npm --prefer-offline --no-audit install",
@@ -31,11 +34,17 @@ describe("install and build commands", () => {
     "npm init",
     "npm --version",
     "npm --cache /tmp/c cache ls",
+    "yarn build",
+    "yarn run build",
+    "yarn --version",
+    "yarn test",
   ])("not install: %s", (t) => {
     expect(isInstallCommand(t)).toBe(false);
   });
   it("recognises builds", () => {
     expect(isBuildCommand("npm run build")).toBe(true);
+    expect(isBuildCommand("yarn run build")).toBe(true);
+    expect(isBuildCommand("yarn build")).toBe(true);
     expect(isBuildCommand("npx tsc -p .")).toBe(true);
     expect(isBuildCommand("npm ci")).toBe(false);
   });

@@ -2,10 +2,14 @@
 // npm's global options may come before the subcommand (`npm --cache /tmp/c ci`); the command
 // may sit inside quotes (`sh -c 'npm ci'`) or a subshell.
 const NPM_OPTIONS = String.raw`(?:\s+-{1,2}[\w-]+(?:=\S*|\s+(?!-)(?!(?:ci|install|i)\b)\S+)?)*?`;
+// Bare `yarn` installs, and so does `yarn --frozen-lockfile`; `yarn build` runs a script and
+// `yarn --version` prints one: only flags other than those keep it an install.
+const YARN = String.raw`yarn(?:\s+(?:install|add)|(?=\s*(?:$|[;&|'")]))|(?=\s+-)(?!\s+(?:-v|--version|-h|--help)\b))`;
 const INSTALL = new RegExp(
-  String.raw`\b(?:npm${NPM_OPTIONS}\s+(?:ci|clean-install|ic|install-clean|install|isntall|i|add)|pnpm\s+(?:install|i)|yarn(?:\s+install)?)(?=[\s;&|'")]|$)`,
+  String.raw`\b(?:npm${NPM_OPTIONS}\s+(?:ci|clean-install|ic|install-clean|install|isntall|i|add)|pnpm\s+(?:install|i)|${YARN})(?=[\s;&|'")]|$)`,
 );
-const BUILD = /\b(?:npm\s+run\s+build|npm\s+run-script\s+build|yarn\s+build|pnpm\s+(?:run\s+)?build|tsc)\b/;
+const BUILD =
+  /\b(?:npm\s+run\s+build|npm\s+run-script\s+build|yarn\s+(?:run\s+)?build|pnpm\s+(?:run\s+)?build|tsc)\b/;
 
 export function isInstallCommand(text: string): boolean {
   return INSTALL.test(text);
