@@ -102,6 +102,15 @@ describe("cache-export: the bake file's checks", () => {
     expect(failedIds(await judge(bake))).toEqual([]);
   });
 
+  it("reads a cache-from list of bare references as several registry caches", async () => {
+    const bake = BAKE.replace(
+      'cache-from = ["type=registry,ref=${REGISTRY}/worker:buildcache"]',
+      'cache-from = ["${REGISTRY}/worker:old,${REGISTRY}/worker:buildcache"]',
+    );
+    expect(bake).not.toBe(BAKE);
+    expect(failedIds(await judge(bake))).toEqual([]);
+  });
+
   it("fails bake.cache-imported when no cache-from reads the exported reference", async () => {
     const results = await judge(
       BAKE.replace(

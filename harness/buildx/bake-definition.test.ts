@@ -45,6 +45,16 @@ describe("bake --print", () => {
     expect(some).toMatchObject({ noCache: false, noCacheFilter: ["deps", "test"], ignored: [] });
     expect(none).toMatchObject({ noCache: false, noCacheFilter: [] });
   });
+  it("reads a list of bare cache references as one registry cache each, as buildx does", () => {
+    const text = JSON.stringify({
+      target: { t: { context: ".", "cache-from": ["r/a:cache,r/b:cache", "type=registry,ref=r/c:cache"] } },
+    });
+    expect(parseBakePrint(text, "/r")[0]?.cacheFrom).toEqual([
+      { "r/a:cache": "" },
+      { "r/b:cache": "" },
+      { type: "registry", ref: "r/c:cache" },
+    ]);
+  });
   it("expands a default group that holds another group", () => {
     const text = JSON.stringify({
       group: { default: { targets: ["all"] }, all: { targets: ["a", "b", "a"] } },

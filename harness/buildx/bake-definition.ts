@@ -74,8 +74,8 @@ export function parseBakePrint(text: string, cwd: string, group = "default"): Ba
         args: record(t["args"]),
         labels: record(t["labels"]),
         secrets,
-        cacheFrom: list(t["cache-from"]).map(attributes),
-        cacheTo: list(t["cache-to"]).map(attributes),
+        cacheFrom: list(t["cache-from"]).flatMap(cacheAttributes),
+        cacheTo: list(t["cache-to"]).flatMap(cacheAttributes),
         outputs: list(t["output"]).map(attributes),
         platforms: list(t["platforms"]).filter((p): p is string => typeof p === "string"),
         tags: list(t["tags"]).filter((p): p is string => typeof p === "string"),
@@ -149,6 +149,18 @@ export function attributes(spec: unknown): Record<string, string> {
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean")
       out[k.toLowerCase()] = String(v);
   return out;
+}
+
+/**
+ * A cache entry's attributes; a string of references alone (`r/a:cache,r/b:cache`) is, as
+ * buildx reads it, one registry cache per reference, each a bare key as `attributes` gives it.
+ */
+function cacheAttributes(spec: unknown): Record<string, string>[] {
+  if (typeof spec !== "string") return [attributes(spec)];
+  const fields = csvFields(spec);
+  return fields.length > 1 && fields.every((f) => !f.includes("="))
+    ? fields.map((f) => ({ [f]: "" }))
+    : [attributes(spec)];
 }
 
 function str(v: unknown): string | undefined {
