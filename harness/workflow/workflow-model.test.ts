@@ -89,3 +89,12 @@ describe("workflows that are not one", () => {
     expect(parseWorkflow(text).problems[0]).toMatch(problem);
   });
 });
+
+describe("action inputs", () => {
+  it("reads an input with no value as empty, as GitHub does, not as null", () => {
+    const model = parseWorkflow(
+      "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/bake-action@v5\n        with:\n          builder:\n          push: true\n          files: ~\n",
+    );
+    expect(model.steps[0]?.with).toEqual({ builder: "", push: "true", files: "" });
+  });
+});

@@ -118,9 +118,10 @@ export function parseWorkflow(text: string): WorkflowModel {
         if (isMap(withNode)) {
           for (const input of withNode.items) {
             if (isScalar(input.key))
-              inputs[String(input.key.value)] = isScalar(input.value)
-                ? String(input.value.value)
-                : scalarText(input.value);
+              // An input with no value (`builder:`) is empty to GitHub, never the text "null".
+              inputs[String(input.key.value)] = scalarText(
+                isScalar(input.value) ? input.value.value : input.value,
+              );
           }
         }
         const str = (key: string): string | undefined => {
