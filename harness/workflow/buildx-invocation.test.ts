@@ -36,6 +36,18 @@ describe("buildx commands in a run script", () => {
         expect(call?.operands).toContain(operand);
     },
   );
+  it("reads a script as the shell does: quotes, comments and expressions kept whole", () => {
+    const [build, bake] = buildxInvocations(
+      [
+        'docker buildx build --label "note=a;b|c" --push . # --platform linux/s390x',
+        "docker buildx bake --set '*.cache-to=type=registry,ref=${{ env.R }}/c:${{ github.ref_name }},mode=max' --push",
+      ].join("\n"),
+    );
+    expect(build).toMatchObject({ command: "build", platforms: [], pushes: true, operands: ["."] });
+    expect(bake?.cacheTo).toEqual([
+      { type: "registry", ref: "${{ env.R }}/c:${{ github.ref_name }}", mode: "max" },
+    ]);
+  });
   it("takes docker build for buildx and ignores other docker commands", () => {
     expect(buildxInvocations("docker build --platform=linux/arm64 --push .")).toMatchObject([
       { command: "build", platforms: ["linux/arm64"], pushes: true },

@@ -1,10 +1,10 @@
 import { parseAttributes } from "../util/csv-fields.ts";
-import { shellWords } from "../util/shell-words.ts";
+import { shellCommands } from "./shell-commands.ts";
 
 /**
  * The `docker buildx build|bake|imagetools create` commands of a `run:` script (pure), with the
- * flags the workflow checks read. Lines joined at `\`, commands split at `&&`, `;`, `|` and new
- * lines; `docker build` is buildx too since Docker 23.
+ * flags the workflow checks read, as shellCommands splits the script; `docker build` is buildx
+ * too since Docker 23.
  */
 export interface BuildxInvocation {
   readonly command: "build" | "bake" | "imagetools-create";
@@ -94,13 +94,12 @@ const DOCKER_VALUE_FLAGS = new Set(["-c", "--context", "-H", "--host", "-l", "--
 
 /**
  * Every docker buildx (or `docker build`) command of a script, past docker's and buildx's own
- * flags (`docker --debug buildx --builder ci bake`), at `&&`, `||`, `;`, `|` and new lines (pure).
+ * flags (`docker --debug buildx --builder ci bake`), in each command of the script (pure).
  */
 export function dockerCalls(script: string): DockerBuildxCall[] {
-  const joined = script.replace(/\\\r?\n/g, " ");
   const out: DockerBuildxCall[] = [];
-  for (const command of joined.split(/&&|\|\||[;\n|]/)) {
-    const words = shellWords(command.trim(), false);
+  // The project's one reader of run: scripts: quotes, comments, continuations and ${{ }} kept whole.
+  for (const { words } of shellCommands(script)) {
     const at = words.findIndex((w, i) => w === "docker" && i <= 2);
     if (at < 0) continue;
     let i = at + 1;

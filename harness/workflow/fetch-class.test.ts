@@ -75,7 +75,8 @@ describe("grade-class's fetch of the class", { timeout: 120_000 }, () => {
       reject: false,
       timeoutMs: 90_000,
     });
-  });
+    // Five repositories made and fetched with git: seconds alone, longer beside a busy suite.
+  }, 120_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
