@@ -60,6 +60,16 @@ function parseFlag(word: string): FlagModel {
   const eq = body.indexOf("=");
   const name = eq < 0 ? body : body.slice(0, eq);
   const value = eq < 0 ? undefined : body.slice(eq + 1);
-  const options = value !== undefined && value.includes("=") ? parseAttributes(value) : {};
+  const parsed = value !== undefined && value.includes("=") ? parseAttributes(value) : {};
+  // BuildKit reads a mount's keys and its type in any case (`Type=Cache`).
+  const options =
+    name.toLowerCase() === "mount"
+      ? Object.fromEntries(
+          Object.entries(parsed).map(([k, v]) => [
+            k.toLowerCase(),
+            k.toLowerCase() === "type" ? v.toLowerCase() : v,
+          ]),
+        )
+      : parsed;
   return { name: name.toLowerCase(), value, options };
 }

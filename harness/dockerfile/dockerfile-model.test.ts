@@ -104,3 +104,13 @@ describe("Dockerfile model", () => {
     expect(bind && mountsOf(bind, "bind")[0]?.options).toEqual({ type: "bind", target: "/a b", source: "." });
   });
 });
+
+describe("mount flags", () => {
+  it("reads a mount's keys and type in any case, as BuildKit does", () => {
+    const run = parseDockerfile(
+      "FROM a\nRUN --mount=Type=Cache,Target=/root/.npm --mount=type=SECRET,id=t npm ci\n",
+    ).stages[0]?.instructions[0];
+    expect(run && mountsOf(run, "cache").map((m) => m.options["target"])).toEqual(["/root/.npm"]);
+    expect(run && mountsOf(run, "secret").map((m) => m.options["id"])).toEqual(["t"]);
+  });
+});
