@@ -258,11 +258,16 @@ function entrypointOf(
         .split(/\s+/)[0]
         ?.replace(/^exec$/, "") || argv[2]?.trim().split(/\s+/)[1];
   if (!command) return { file: undefined, why: "the image has no ENTRYPOINT or CMD" };
-  const path =
-    (config?.Env ?? []).find((e) => e.startsWith("PATH="))?.slice(5) ??
-    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  const file = fs.which(command, path, config?.WorkingDir || "/");
+  const file = fs.which(command, imagePath(config), config?.WorkingDir || "/");
   return file ? { file, why: "" } : { file: undefined, why: `the entrypoint ${command} is not in the image` };
+}
+
+/** The image's PATH, or the one a container gets when the image sets none. */
+function imagePath(config: { readonly Env?: readonly string[] } | undefined): string {
+  return (
+    (config?.Env ?? []).find((e) => e.startsWith("PATH="))?.slice(5) ??
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+  );
 }
 
 /**
@@ -278,9 +283,7 @@ export function servedBinaries(
 ): FileRecord[] {
   const head = entry.head ?? Buffer.alloc(0);
   if (readElfHeader(head).elf || !head.subarray(0, 2).equals(Buffer.from("#!"))) return [entry];
-  const path =
-    (config?.Env ?? []).find((e) => e.startsWith("PATH="))?.slice(5) ??
-    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  const path = imagePath(config);
   const found = new Set<FileRecord>();
   // The shebang's interpreter is named too: it is the base image's, for the platform, and a
   // wrong one would be as wrong as the program.

@@ -58,12 +58,12 @@ export function splitFlags(text: string, escape: string): SplitFlags {
 function parseFlag(word: string): FlagModel {
   const body = word.replace(/^--/, "");
   const eq = body.indexOf("=");
-  const name = eq < 0 ? body : body.slice(0, eq);
+  const name = (eq < 0 ? body : body.slice(0, eq)).toLowerCase();
   const value = eq < 0 ? undefined : body.slice(eq + 1);
   const parsed = value !== undefined && value.includes("=") ? parseAttributes(value) : {};
   // BuildKit reads a mount's keys and its type in any case (`Type=Cache`).
   const options =
-    name.toLowerCase() === "mount"
+    name === "mount"
       ? Object.fromEntries(
           Object.entries(parsed).map(([k, v]) => [
             k.toLowerCase(),
@@ -71,5 +71,5 @@ function parseFlag(word: string): FlagModel {
           ]),
         )
       : parsed;
-  return { name: name.toLowerCase(), value, options };
+  return { name, value, options };
 }
