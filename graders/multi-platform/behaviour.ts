@@ -128,7 +128,8 @@ export async function gradeBehaviour(
         entrypointProblems.push(`${platform}: /${file.path}${via} is ${what}, not a ${arch} binary`);
     }
     for (const file of fs.all()) {
-      if (file.type !== "file" || file === entry.file || !file.head) continue;
+      // What serves is judged by the entrypoint check alone, as a compiled entrypoint always was.
+      if (file.type !== "file" || file === entry.file || served.includes(file) || !file.head) continue;
       const elf = readElfHeader(file.head);
       if (
         elf.elf &&
